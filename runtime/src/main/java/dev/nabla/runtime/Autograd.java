@@ -1,0 +1,169 @@
+package dev.nabla.runtime;
+
+import dev.nabla.runtime.backend.BinaryOp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Define-by-run reverse-mode autodiff, in the manner of micrograd: each op records its inputs and a
+ * backward closure ({@link #record}); {@link Tensor#backward()} sorts the graph topologically and applies
+ * the chain rule. Gradients accumulate into leaves' {@link Tensor#grad()}.
+ */
+public final class Autograd {
+    private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private Autograd() {}
+
+    /** A region where ops record nothing (like {@code torch.no_grad()}); close it to leave. */
+    public static final class NoGrad implements AutoCloseable {
+        private final int[] depth = NO_GRAD_DEPTH.get();
+        private boolean closed;
+
+        private NoGrad() { depth[0]++; }
+
+        @Override public void close() {
+            if (!closed) {
+                closed = true;
+                depth[0]--;
+            }
+        }
+    }
+
+    public static NoGrad noGrad() { return new NoGrad(); }
+
+    public static boolean isGradEnabled() { return NO_GRAD_DEPTH.get()[0] == 0; }
+
+    /** True when grad mode is on and some input requires a gradient. */
+    public static boolean needsGrad(Tensor... inputs) {
+        if (!isGradEnabled()) return false;
+        for (Tensor t : inputs) if (t != null && t.requiresGrad()) return true;
+        return false;
+    }
+
+    /**
+     * Records {@code out} as produced by {@code op} from {@code inputs}, with backward rule {@code fn},
+     * when some input requires a gradient. Returns {@code out}.
+     */
+    public static Tensor record(Tensor out, String op, Tensor[] inputs, GradFn fn) {
+        if (needsGrad(inputs)) {
+            out.requiresGrad = true;
+            out.gradFn = new Node(op, inputs.clone(), fn);
+        }
+        return out;
+    }
+
+    /**
+     * The gradients of {@code output} with respect to {@code inputs}, without touching any {@code .grad}
+     * (like {@code torch.autograd.grad}). With {@code createGraph} they are themselves differentiable.
+     */
+    public static Tensor[] grad(Tensor output, Tensor[] inputs, Tensor gradOutput, boolean retainGraph, boolean createGraph) {
+        Map<Tensor, Tensor> wanted = new IdentityHashMap<>();
+        for (Tensor in : inputs) {
+            if (!in.requiresGrad()) {
+                throw new AutogradException("grad: an input of shape " + in.shape() + " does not require grad");
+            }
+            wanted.put(in, null);
+        }
+        run(output, gradOutput, retainGraph, createGraph, wanted);
+        Tensor[] out = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor g = wanted.get(inputs[i]);
+            out[i] = g != null ? g : Tensor.zeros(inputs[i].shape(), inputs[i].dtype(), inputs[i].device());
+        }
+        return out;
+    }
+
+    static void backward(Tensor root, Tensor gradOutput, boolean retainGraph, boolean createGraph) {
+        run(root, gradOutput, retainGraph, createGraph, null);
+    }
+
+    private static void run(Tensor root, Tensor gradOutput, boolean retainGraph, boolean createGraph, Map<Tensor, Tensor> wanted) {
+        root.ensureOpen("backward");
+        if (!root.requiresGrad()) {
+            throw new AutogradException("backward: the tensor of shape " + root.shape()
+                    + " does not require grad and has no grad_fn");
+        }
+        if (gradOutput == null) {
+            if (root.numel() != 1) {
+                throw new AutogradException("backward: a gradient is needed for a non-scalar output of shape "
+                        + root.shape() + "; pass one of the same shape");
+            }
+            gradOutput = Tensor.onesLike(root);
+        } else if (!gradOutput.shape().equals(root.shape())) {
+            throw new ShapeMismatchException("backward: gradient of shape " + gradOutput.shape()
+                    + " does not match the output shape " + root.shape());
+        }
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root, gradOutput);
+        try (NoGrad ignored = createGraph ? null : noGrad()) {
+            for (int idx = order.size() - 1; idx >= 0; idx--) {
+                Tensor t = order.get(idx);
+                Tensor g = grads.remove(t);
+                if (g == null) continue;
+                if (wanted != null && wanted.containsKey(t)) {
+                    Tensor prev = wanted.get(t);
+                    wanted.put(t, prev == null ? g : prev.add(g));
+                    if (t.gradFn == null) continue;
+                }
+                if (t.gradFn == null) {
+                    if (wanted == null) t.accumulateGrad(g, createGraph);
+                    continue;
+                }
+                Node node = t.gradFn;
+                Tensor[] ins = node.apply(g);
+                if (ins.length != node.inputs.length) {
+                    throw new AutogradException("backward of '" + node.op + "' returned " + ins.length
+                            + " gradients for " + node.inputs.length + " inputs");
+                }
+                for (int i = 0; i < ins.length; i++) {
+                    Tensor in = node.inputs[i];
+                    Tensor gi = ins[i];
+                    if (in == null || gi == null || !in.requiresGrad()) continue;
+                    if (!gi.shape().equals(in.shape())) {
+                        throw new AutogradException("backward of '" + node.op + "' gave a gradient of shape "
+                                + gi.shape() + " for input " + i + " of shape " + in.shape());
+                    }
+                    Tensor prev = grads.get(in);
+                    grads.put(in, prev == null ? gi : prev.add(gi));
+                }
+                if (!retainGraph) node.free();
+            }
+        }
+    }
+
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[]{root, 0});
+        seen.add(root);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int next = (int) frame[1];
+            Tensor[] ins = t.gradFn == null ? new Tensor[0] : t.gradFn.inputs;
+            if (next < ins.length) {
+                frame[1] = next + 1;
+                Tensor in = ins[next];
+                if (in != null && in.requiresGrad() && seen.add(in)) stack.push(new Object[]{in, 0});
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order; // inputs before outputs
+    }
+
+    /** In-place accumulation used for leaf gradients outside createGraph. */
+    static void addInto(Tensor dst, Tensor src) {
+        dst.backend().elementwise().binaryInPlace(BinaryOp.ADD, dst.buffer(), dst.shape(), src.buffer(), src.shape());
+    }
+}

@@ -1,0 +1,7 @@
+package dev.nabla.runtime;
+
+/** Tensors of one op live on different devices. */
+public class DeviceMismatchException extends NablaException {
+    public DeviceMismatchException(String message) { super(message); }
+    public DeviceMismatchException(String message, Throwable cause) { super(message, cause); }
+}

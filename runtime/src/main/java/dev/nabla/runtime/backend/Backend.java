@@ -1,0 +1,75 @@
+package dev.nabla.runtime.backend;
+
+import dev.nabla.runtime.DType;
+import dev.nabla.runtime.Device;
+
+/**
+ * A device's memory and kernels. Backends work on {@link Buffer}s and know nothing of tensors,
+ * autograd or layers; the op catalogue in {@code dev.nabla.runtime.ops} builds every differentiable
+ * op from these primitives. Kernels are grouped by op family, one interface each.
+ */
+public interface Backend {
+    String name();
+
+    Device device();
+
+    // ---- memory ----
+
+    /** A zero-filled buffer. */
+    Buffer allocate(DType dtype, long size);
+
+    Buffer full(DType dtype, long size, double value);
+
+    /** A buffer holding a copy of {@code array} (float[], double[], int[] or long[]) converted to {@code dtype}. */
+    Buffer fromArray(Object array, DType dtype);
+
+    /** A Java array of the buffer's own element type: float[], double[], int[] or long[]. */
+    Object toArray(Buffer buffer);
+
+    double getDouble(Buffer buffer, long index);
+
+    Buffer copy(Buffer src);
+
+    /** Overwrites dst with src (same size, same dtype). */
+    void copyInto(Buffer src, Buffer dst);
+
+    Buffer cast(Buffer src, DType dtype);
+
+    void release(Buffer buffer);
+
+    MemoryStats memoryStats();
+
+    void resetPeak();
+
+    /** Returns cached free blocks to the system (a no-op where nothing is cached). */
+    void emptyCache();
+
+    /** Waits for all queued work. */
+    void synchronize();
+
+    // ---- kernels by family ----
+
+    ElementwiseKernels elementwise();
+
+    ReduceKernels reduce();
+
+    CopyKernels copies();
+
+    MatmulKernels matmul();
+
+    IndexKernels index();
+
+    ConvKernels conv();
+
+    PoolKernels pool();
+
+    SoftmaxKernels softmax();
+
+    NormKernels norm();
+
+    RandomKernels random();
+
+    AttentionKernels attention();
+
+    LossKernels loss();
+}

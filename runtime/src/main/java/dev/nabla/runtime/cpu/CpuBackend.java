@@ -1,0 +1,192 @@
+package dev.nabla.runtime.cpu;
+
+import dev.nabla.runtime.DType;
+import dev.nabla.runtime.DTypeMismatchException;
+import dev.nabla.runtime.Device;
+import dev.nabla.runtime.InvalidArgumentException;
+import dev.nabla.runtime.backend.*;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The reference backend, in pure Java. Memory is Java arrays; the figures count live buffers so that
+ * leaks show up in tests exactly as they would on the GPU.
+ */
+public final class CpuBackend implements Backend {
+    private static final CpuBackend INSTANCE = new CpuBackend();
+
+    private final AtomicLong allocated = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong live = new AtomicLong();
+
+    private final CpuElementwise elementwise = new CpuElementwise();
+    private final CpuReduce reduce = new CpuReduce();
+    private final CpuCopy copies = new CpuCopy();
+    private final CpuMatmul matmul = new CpuMatmul();
+    private final CpuIndex index = new CpuIndex();
+    private final CpuConv conv = new CpuConv();
+    private final CpuPool pool = new CpuPool();
+    private final CpuSoftmax softmax = new CpuSoftmax();
+    private final CpuNorm norm = new CpuNorm();
+    private final CpuRandom random = new CpuRandom();
+    private final CpuAttention attention = new CpuAttention();
+    private final CpuLoss loss = new CpuLoss();
+
+    private CpuBackend() {}
+
+    public static CpuBackend instance() { return INSTANCE; }
+
+    @Override public String name() { return "cpu"; }
+
+    @Override public Device device() { return Device.CPU; }
+
+    /** Allocates and counts a buffer; every CPU kernel allocates its outputs through this. */
+    static CpuBuffer alloc(DType dtype, long size) {
+        CpuBuffer b = CpuBuffer.allocate(dtype, size);
+        INSTANCE.track(b.byteSize());
+        return b;
+    }
+
+    private void track(long bytes) {
+        long now = allocated.addAndGet(bytes);
+        live.incrementAndGet();
+        peak.accumulateAndGet(now, Math::max);
+    }
+
+    @Override public Buffer allocate(DType dtype, long size) { return alloc(dtype, size); }
+
+    @Override public Buffer full(DType dtype, long size, double value) {
+        CpuBuffer b = alloc(dtype, size);
+        switch (dtype) {
+            case FLOAT32 -> Arrays.fill(b.f, (float) value);
+            case FLOAT64 -> Arrays.fill(b.d, value);
+            case INT32 -> Arrays.fill(b.i, (int) value);
+            case INT64 -> Arrays.fill(b.l, (long) value);
+        }
+        return b;
+    }
+
+    @Override public Buffer fromArray(Object array, DType dtype) {
+        int n;
+        if (array instanceof float[] a) n = a.length;
+        else if (array instanceof double[] a) n = a.length;
+        else if (array instanceof int[] a) n = a.length;
+        else if (array instanceof long[] a) n = a.length;
+        else throw new InvalidArgumentException("fromArray: expected float[], double[], int[] or long[], got "
+                    + (array == null ? "null" : array.getClass().getSimpleName()));
+        CpuBuffer b = alloc(dtype, n);
+        if (array instanceof float[] a) {
+            if (dtype == DType.FLOAT32) System.arraycopy(a, 0, b.f, 0, n);
+            else for (int k = 0; k < n; k++) b.set(k, a[k]);
+        } else if (array instanceof double[] a) {
+            if (dtype == DType.FLOAT64) System.arraycopy(a, 0, b.d, 0, n);
+            else for (int k = 0; k < n; k++) b.set(k, a[k]);
+        } else if (array instanceof int[] a) {
+            if (dtype == DType.INT32) System.arraycopy(a, 0, b.i, 0, n);
+            else for (int k = 0; k < n; k++) b.set(k, a[k]);
+        } else {
+            long[] a = (long[]) array;
+            if (dtype == DType.INT64) System.arraycopy(a, 0, b.l, 0, n);
+            else for (int k = 0; k < n; k++) b.set(k, (double) a[k]);
+        }
+        return b;
+    }
+
+    @Override public Object toArray(Buffer buffer) {
+        CpuBuffer b = CpuBuffer.of(buffer, "toArray");
+        return switch (b.dtype) {
+            case FLOAT32 -> b.f.clone();
+            case FLOAT64 -> b.d.clone();
+            case INT32 -> b.i.clone();
+            case INT64 -> b.l.clone();
+        };
+    }
+
+    @Override public double getDouble(Buffer buffer, long index) {
+        CpuBuffer b = CpuBuffer.of(buffer, "getDouble");
+        if (index < 0 || index >= b.size) {
+            throw new InvalidArgumentException("getDouble: index " + index + " out of range for " + b.size + " elements");
+        }
+        return b.get((int) index);
+    }
+
+    @Override public Buffer copy(Buffer src) {
+        CpuBuffer s = CpuBuffer.of(src, "copy");
+        CpuBuffer b = alloc(s.dtype, s.size);
+        copyInto(s, b);
+        return b;
+    }
+
+    @Override public void copyInto(Buffer src, Buffer dst) {
+        CpuBuffer s = CpuBuffer.of(src, "copyInto"), t = CpuBuffer.of(dst, "copyInto");
+        if (s.dtype != t.dtype || s.size != t.size) {
+            throw new DTypeMismatchException("copyInto: source is " + s.size + " x " + s.dtype
+                    + " but destination is " + t.size + " x " + t.dtype + "; expected the same size and dtype");
+        }
+        switch (s.dtype) {
+            case FLOAT32 -> System.arraycopy(s.f, 0, t.f, 0, s.size);
+            case FLOAT64 -> System.arraycopy(s.d, 0, t.d, 0, s.size);
+            case INT32 -> System.arraycopy(s.i, 0, t.i, 0, s.size);
+            case INT64 -> System.arraycopy(s.l, 0, t.l, 0, s.size);
+        }
+    }
+
+    @Override public Buffer cast(Buffer src, DType dtype) {
+        CpuBuffer s = CpuBuffer.of(src, "cast");
+        if (s.dtype == dtype) return copy(s);
+        CpuBuffer b = alloc(dtype, s.size);
+        if (dtype.isFloating() || s.dtype.isFloating()) {
+            for (int k = 0; k < s.size; k++) b.set(k, s.get(k));
+        } else {
+            for (int k = 0; k < s.size; k++) {
+                long v = s.getLong(k);
+                if (dtype == DType.INT32) b.i[k] = (int) v; else b.l[k] = v;
+            }
+        }
+        return b;
+    }
+
+    @Override public void release(Buffer buffer) {
+        CpuBuffer b = CpuBuffer.of(buffer, "release");
+        allocated.addAndGet(-b.byteSize());
+        live.decrementAndGet();
+    }
+
+    @Override public MemoryStats memoryStats() {
+        long a = allocated.get();
+        return new MemoryStats(a, a, peak.get(), live.get());
+    }
+
+    @Override public void resetPeak() { peak.set(allocated.get()); }
+
+    @Override public void emptyCache() {}
+
+    @Override public void synchronize() {}
+
+    @Override public ElementwiseKernels elementwise() { return elementwise; }
+
+    @Override public ReduceKernels reduce() { return reduce; }
+
+    @Override public CopyKernels copies() { return copies; }
+
+    @Override public MatmulKernels matmul() { return matmul; }
+
+    @Override public IndexKernels index() { return index; }
+
+    @Override public ConvKernels conv() { return conv; }
+
+    @Override public PoolKernels pool() { return pool; }
+
+    @Override public SoftmaxKernels softmax() { return softmax; }
+
+    @Override public NormKernels norm() { return norm; }
+
+    @Override public RandomKernels random() { return random; }
+
+    @Override public AttentionKernels attention() { return attention; }
+
+    @Override public LossKernels loss() { return loss; }
+
+    @Override public String toString() { return "CpuBackend(threads=" + CpuThreads.threads() + ")"; }
+}
