@@ -119,13 +119,13 @@ UNARY_OP(clamp, return x < a ? a : (x > b ? b : x), return (x >= a && x <= b) ? 
 UNARY_OP(affine, return a * x + b, return a)
 
 #define UNARY_KERNELS(NAME, T, SUF)                                                              \
-    extern "C" __global__ void NAME##_##SUF(const T* __restrict__ x, T* __restrict__ y,          \
+    extern "C" __global__ void NAME##_##SUF(const T* x, T* y,          \
                                             long long n, T a, T b) {                             \
         NABLA_GRID_STRIDE(i, n) y[i] = Op_##NAME::f<T>(x[i], a, b);                              \
     }                                                                                            \
-    extern "C" __global__ void NAME##_backward_##SUF(const T* __restrict__ x,                    \
-                                                     const T* __restrict__ gy,                   \
-                                                     T* __restrict__ gx, long long n, T a, T b) { \
+    extern "C" __global__ void NAME##_backward_##SUF(const T* x,                    \
+                                                     const T* gy,                   \
+                                                     T* gx, long long n, T a, T b) { \
         NABLA_GRID_STRIDE(i, n) gx[i] = gy[i] * Op_##NAME::df<T>(x[i], a, b);                    \
     }
 
@@ -256,7 +256,8 @@ CAST_KERNEL(i64, i64, int, i32)
  *         <op>_backward_<dt>(const T* x, const T* gy, T* gx, long long n, T a, T b)
  *         gx = gy * f'(x) with f' evaluated at the forward INPUT x. a, b are the scalar
  *         parameters (pow_scalar: a = exponent; leaky_relu: a = slope; clamp: a = min,
- *         b = max; affine: y = a*x + b); pass 0 when unused. y may alias x (in place).
+ *         b = max; affine: y = a*x + b); pass 0 when unused. In place is allowed: y == x, gx == gy
+ *         (no __restrict__ on these); any other overlap is not.
  * Binary  <op>_<dt>(const T* a, const T* b, T* out, long long n, int rank, NdLayout L)
  *         n = product of L.shape[0..rank); rank in [0, 8]; operand 0 = a, 1 = b.
  *         out must not alias an input that is read with a broadcast (0) stride.
