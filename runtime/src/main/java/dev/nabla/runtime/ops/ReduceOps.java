@@ -117,18 +117,22 @@ public final class ReduceOps {
 
     /** The backward rules as tensor ops on the keep-dim shaped gradient {@code gk}. */
     private static Tensor rule(ReduceOp op, Tensor x, Tensor y, Tensor gk, int[] ax, Shape keep) {
-        Tensor yk = y.shape().equals(keep) ? y : view(y, keep);
         return switch (op) {
             case SUM -> gk.mul(Tensor.onesLike(x));
             case MEAN -> gk.mul(Tensor.fullLike(x, 1.0 / reducedCount(x.shape(), ax)));
             case MAX, MIN -> {
                 // Split evenly among the elements equal to the extreme (PyTorch's amax / amin).
-                Tensor mask = x.eq(yk.detach());
+                Tensor mask = x.eq(keepView(y, keep));
                 Tensor count = reduce(ReduceOp.SUM, mask, ax, true);
                 yield mask.mul(gk.div(count));
             }
-            case LOGSUMEXP -> x.sub(yk).exp().mul(gk);
-            case PROD -> prodRule(x, yk, gk, ax);
+            case LOGSUMEXP -> {
+                // With createGraph the rule recomputes lse from x, so the new graph does not lean on y's node
+                // (which a backward without retainGraph has already freed).
+                Tensor lse = Autograd.isGradEnabled() ? reduce(ReduceOp.LOGSUMEXP, x, ax, true) : keepView(y, keep);
+                yield x.sub(lse).exp().mul(gk);
+            }
+            case PROD -> prodRule(x, gk, ax);
         };
     }
 
@@ -136,7 +140,7 @@ public final class ReduceOps {
      * d prod / d x_i = prod of the others. Without zeros in the slice that is prod / x_i; with exactly one zero
      * it is the product of the non-zeros at the zero and 0 elsewhere; with two or more zeros it is 0 everywhere.
      */
-    private static Tensor prodRule(Tensor x, Tensor yk, Tensor gk, int[] ax) {
+    private static Tensor prodRule(Tensor x, Tensor gk, int[] ax) {
         Tensor zero = x.eq(0.0);
         Tensor zeros = reduce(ReduceOp.SUM, zero, ax, true);
         Tensor safe = Tensor.where(zero, Tensor.onesLike(x), x);
@@ -162,6 +166,11 @@ public final class ReduceOps {
         try (Scope scope = Scope.open()) {
             return scope.keep(body.get());
         }
+    }
+
+    /** The forward result, outside the graph, in the keep-dim layout. */
+    private static Tensor keepView(Tensor y, Shape keep) {
+        return y.shape().equals(keep) ? y.detach() : y.viewAs(keep);
     }
 
     /** A differentiable view with another shape of the same numel (shares the buffer). */
