@@ -66,9 +66,13 @@ public final class LandscapePlots {
         return write(chart, file);
     }
 
+    /** Tick labels, thinned to about a dozen so that dense grids stay legible (blank labels keep the cells). */
     private static List<String> labels(double[] values) {
+        int every = Math.max(1, (values.length + 10) / 11);
         List<String> out = new ArrayList<>(values.length);
-        for (double v : values) out.add(String.format(Locale.ROOT, "%.2f", v));
+        for (int i = 0; i < values.length; i++) {
+            out.add(i % every == 0 || i == values.length - 1 ? String.format(Locale.ROOT, "%.2f", values[i]) : " ".repeat(i));
+        }
         return out;
     }
 
