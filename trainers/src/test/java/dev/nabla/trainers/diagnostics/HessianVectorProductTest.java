@@ -78,14 +78,9 @@ class HessianVectorProductTest {
 
     @Test
     void tinyMlpHessianIsSymmetricAndMatchesFiniteDifferencesOfGradients() {
-        Tensor w1 = TestTensors.randomDouble(1, 3, 4).requiresGrad(true);
-        Tensor b1 = TestTensors.randomDouble(2, 4).requiresGrad(true);
-        Tensor w2 = TestTensors.randomDouble(3, 4, 1).requiresGrad(true);
-        Tensor b2 = TestTensors.randomDouble(4, 1).requiresGrad(true);
-        Tensor xs = TestTensors.randomDouble(5, 8, 3);
-        Tensor ys = TestTensors.randomDouble(6, 8, 1);
-        Supplier<Tensor> loss = () -> xs.matmul(w1).add(b1).tanh().matmul(w2).add(b2).sub(ys).square().mean();
-        List<Tensor> params = List.of(w1, b1, w2, b2);
+        KnownFunctions.Model mlp = KnownFunctions.tinyMlp();
+        List<Tensor> params = mlp.params();
+        Supplier<Tensor> loss = mlp.loss();
         HessianVectorProduct hvp = HessianVectorProduct.of(params, loss);
         FullHessian h = FullHessian.compute(hvp);
         int n = 21;

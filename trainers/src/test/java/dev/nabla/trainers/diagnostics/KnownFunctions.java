@@ -4,6 +4,7 @@ import dev.nabla.runtime.DType;
 import dev.nabla.runtime.Device;
 import dev.nabla.runtime.Shape;
 import dev.nabla.runtime.Tensor;
+import dev.nabla.runtime.TestTensors;
 
 import java.util.List;
 import java.util.Random;
@@ -80,5 +81,20 @@ final class KnownFunctions {
         return () -> dt.mul(x.square()).sum();
     }
 
-    static List<Tensor> list(Tensor... ts) { return List.of(ts); }
+    record Model(List<Tensor> params, Supplier<Tensor> loss) {}
+
+    /**
+     * A 3 -> 4 (tanh) -> 1 MLP with mean squared error on 8 fixed samples, 21 FLOAT64 parameters; written with
+     * broadcasting and sums (x[b, i, 1] * w1[i, j] summed over i) so that it needs no matmul.
+     */
+    static Model tinyMlp() {
+        Tensor w1 = TestTensors.randomDouble(1, 3, 4).requiresGrad(true);
+        Tensor b1 = TestTensors.randomDouble(2, 4).requiresGrad(true);
+        Tensor w2 = TestTensors.randomDouble(3, 4).requiresGrad(true);
+        Tensor b2 = TestTensors.randomDouble(4, 1).requiresGrad(true);
+        Tensor xs = TestTensors.randomDouble(5, 8, 3, 1);
+        Tensor ys = TestTensors.randomDouble(6, 8);
+        return new Model(List.of(w1, b1, w2, b2),
+                () -> xs.mul(w1).sum(1).add(b1).tanh().mul(w2).sum(1).add(b2).sub(ys).square().mean());
+    }
 }

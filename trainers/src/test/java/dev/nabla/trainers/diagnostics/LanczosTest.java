@@ -70,6 +70,18 @@ class LanczosTest {
     }
 
     @Test
+    void mlpHessianExtremesAgreeWithTheFullSpectrum() {
+        KnownFunctions.Model mlp = KnownFunctions.tinyMlp();
+        HessianVectorProduct hvp = HessianVectorProduct.of(mlp.params(), mlp.loss());
+        SymmetricEigen full = FullHessian.compute(hvp).eigen();
+        Lanczos.Result r = Lanczos.run(hvp, 21, 0L, true);
+        assertEquals(full.smallest(), r.smallest(), 1e-9);
+        assertEquals(full.largest(), r.largest(), 1e-9);
+        double overlap = Math.abs(ParameterVector.dot(full.vector(0), r.smallestVector()));
+        assertEquals(1, overlap, 1e-6, "Ritz vector of the smallest is the eigenvector");
+    }
+
+    @Test
     void nonPositiveIterationCountIsRejected() {
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                 () -> Lanczos.run(SymmetricOperator.ofMatrix(diagonal(5)), 0, 0L, false));
