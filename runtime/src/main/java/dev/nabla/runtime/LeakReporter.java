@@ -28,10 +28,13 @@ final class LeakReporter {
         }
     }
 
-    /** The first stack frame outside Nabla's runtime: where user code created the tensor. */
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final java.security.CodeSource RUNTIME_CODE = LeakReporter.class.getProtectionDomain().getCodeSource();
+
+    /** The first stack frame outside the runtime jar: where user code (a layer, a test, an app) created the tensor. */
     static String allocationSite() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !f.getClassName().startsWith("dev.nabla.runtime."))
+        return WALKER.walk(frames -> frames
+                .filter(f -> !java.util.Objects.equals(f.getDeclaringClass().getProtectionDomain().getCodeSource(), RUNTIME_CODE))
                 .findFirst()
                 .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
                 .orElse("<unknown>"));
