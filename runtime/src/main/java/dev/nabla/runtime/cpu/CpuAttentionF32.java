@@ -1,0 +1,128 @@
+package dev.nabla.runtime.cpu;
+
+import java.util.Arrays;
+
+import static dev.nabla.runtime.cpu.CpuAttention.BLOCK_K;
+import static dev.nabla.runtime.cpu.CpuAttention.BLOCK_Q;
+
+/** The FLOAT32 loops of {@link CpuAttention}; {@link CpuAttentionF64} holds the same on double[]. */
+final class CpuAttentionF32 {
+    private CpuAttentionF32() {}
+
+    /** Parallel over (batch, head, query block): each task owns its rows of out and lse. */
+    static void forward(CpuAttention.Plan p, float[] q, float[] k, float[] v, float[] out, float[] lse) {
+        int qBlocks = p.queryBlocks();
+        CpuThreads.parallelFor(p.batch * p.heads * qBlocks, 1, (from, to) -> {
+            float[] s = new float[BLOCK_Q * BLOCK_K];
+            float[] m = new float[BLOCK_Q];
+            float[] l = new float[BLOCK_Q];
+            float[] acc = new float[BLOCK_Q * p.dv];
+            for (int t = from; t < to; t++) {
+                forwardBlock(p, t / qBlocks, (t % qBlocks) * BLOCK_Q, q, k, v, out, lse, s, m, l, acc);
+            }
+        });
+    }
+
+    private static void forwardBlock(CpuAttention.Plan p, int bh, int i0, float[] q, float[] k, float[] v,
+                                     float[] out, float[] lse, float[] s, float[] m, float[] l, float[] acc) {
+        int b = bh / p.heads, dk = p.dk, dv = p.dv;
+        int rows = Math.min(BLOCK_Q, p.tq - i0);
+        int qOff = (bh * p.tq + i0) * dk, kBase = bh * p.tk * dk, vBase = bh * p.tk * dv;
+        Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
+        Arrays.fill(l, 0, rows, 0f);
+        Arrays.fill(acc, 0, rows * dv, 0f);
+        int kEnd = p.keyEnd(i0 + rows - 1);
+        for (int j0 = 0; j0 < kEnd; j0 += BLOCK_K) {
+            int cols = Math.min(BLOCK_K, kEnd - j0);
+            CpuGemm.sgemm(false, true, rows, cols, dk, (float) p.scale, q, qOff, dk, k, kBase + j0 * dk, dk, 0f, s, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                int i = i0 + r, row = r * cols;
+                float mx = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < cols; c++) {
+                    if (!p.visible(b, i, j0 + c)) s[row + c] = Float.NEGATIVE_INFINITY;
+                    else if (s[row + c] > mx) mx = s[row + c];
+                }
+                if (mx == Float.NEGATIVE_INFINITY) {
+                    // Nothing visible in this tile: it adds nothing, and exp(-inf - -inf) would be NaN.
+                    Arrays.fill(s, row, row + cols, 0f);
+                    continue;
+                }
+                float mNew = Math.max(m[r], mx);
+                float corr = (float) Math.exp(m[r] - mNew);
+                double sum = 0.0;
+                for (int c = 0; c < cols; c++) {
+                    float e = (float) Math.exp(s[row + c] - mNew);
+                    s[row + c] = e;
+                    sum += e;
+                }
+                l[r] = (float) (l[r] * corr + sum);
+                m[r] = mNew;
+                if (corr != 1.0) for (int c = r * dv, e = c + dv; c < e; c++) acc[c] *= corr;
+            }
+            CpuGemm.sgemm(false, false, rows, dv, cols, 1f, s, 0, cols, v, vBase + j0 * dv, dv, 1f, acc, 0, dv);
+        }
+        int oOff = (bh * p.tq + i0) * dv, lOff = bh * p.tq + i0;
+        for (int r = 0; r < rows; r++) {
+            if (l[r] == 0.0) {
+                Arrays.fill(out, oOff + r * dv, oOff + (r + 1) * dv, 0f);
+                lse[lOff + r] = Float.NEGATIVE_INFINITY;
+                continue;
+            }
+            float inv = 1f / l[r];
+            for (int c = 0; c < dv; c++) out[oOff + r * dv + c] = acc[r * dv + c] * inv;
+            lse[lOff + r] = (float) (m[r] + Math.log(l[r]));
+        }
+    }
+
+    /** Parallel over (batch, head) only, so that each task alone accumulates its slices of dq, dk and dv. */
+    static void backward(CpuAttention.Plan p, float[] q, float[] k, float[] v, float[] out, float[] lse,
+                         float[] dOut, float[] dq, float[] dk, float[] dv) {
+        CpuThreads.parallelFor(p.batch * p.heads, 1, (from, to) -> {
+            float[] s = new float[BLOCK_Q * BLOCK_K];
+            float[] ds = new float[BLOCK_Q * BLOCK_K];
+            float[] delta = new float[p.tq];
+            for (int bh = from; bh < to; bh++) backwardHead(p, bh, q, k, v, out, lse, dOut, dq, dk, dv, s, ds, delta);
+        });
+    }
+
+    private static void backwardHead(CpuAttention.Plan p, int bh, float[] q, float[] k, float[] v, float[] out,
+                                     float[] lse, float[] dOut, float[] dq, float[] dk, float[] dv,
+                                     float[] s, float[] ds, float[] delta) {
+        int b = bh / p.heads, dkd = p.dk, dvd = p.dv, tq = p.tq;
+        int qBase = bh * tq * dkd, oBase = bh * tq * dvd, kBase = bh * p.tk * dkd, vBase = bh * p.tk * dvd, lBase = bh * tq;
+        for (int i = 0; i < tq; i++) {
+            double acc = 0.0;
+            for (int c = 0, o = oBase + i * dvd; c < dvd; c++) acc += dOut[o + c] * out[o + c];
+            delta[i] = (float) acc;
+        }
+        for (int j0 = 0; j0 < p.tk; j0 += BLOCK_K) {
+            int cols = Math.min(BLOCK_K, p.tk - j0);
+            int kOff = kBase + j0 * dkd, vOff = vBase + j0 * dvd;
+            for (int i0 = 0; i0 < tq; i0 += BLOCK_Q) {
+                int rows = Math.min(BLOCK_Q, tq - i0);
+                if (p.keyEnd(i0 + rows - 1) <= j0) continue; // the whole tile is causally hidden
+                int qOff = qBase + i0 * dkd, oOff = oBase + i0 * dvd;
+                CpuGemm.sgemm(false, true, rows, cols, dkd, (float) p.scale, q, qOff, dkd, k, kOff, dkd, 0f, s, 0, cols);
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + r, row = r * cols;
+                    float rowLse = lse[lBase + i];
+                    if (rowLse == Float.NEGATIVE_INFINITY) {
+                        Arrays.fill(s, row, row + cols, 0f);
+                        continue;
+                    }
+                    for (int c = 0; c < cols; c++) {
+                        s[row + c] = p.visible(b, i, j0 + c) ? (float) Math.exp(s[row + c] - rowLse) : 0f;
+                    }
+                }
+                CpuGemm.sgemm(true, false, cols, dvd, rows, 1f, s, 0, cols, dOut, oOff, dvd, 1f, dv, vOff, dvd);
+                CpuGemm.sgemm(false, true, rows, cols, dvd, 1f, dOut, oOff, dvd, v, vOff, dvd, 0f, ds, 0, cols);
+                for (int r = 0; r < rows; r++) {
+                    float d = delta[i0 + r];
+                    for (int c = r * cols, e = c + cols; c < e; c++) ds[c] = s[c] * (ds[c] - d);
+                }
+                CpuGemm.sgemm(false, false, rows, dkd, cols, (float) p.scale, ds, 0, cols, k, kOff, dkd, 1f, dq, qOff, dkd);
+                CpuGemm.sgemm(true, false, cols, dkd, rows, (float) p.scale, ds, 0, cols, q, qOff, dkd, 1f, dk, kOff, dkd);
+            }
+        }
+    }
+}
