@@ -91,6 +91,7 @@ public abstract class RecurrentLayer extends Module {
         int b = x.dim(0), steps = x.dim(1);
         checkState(name + ": initial hidden state", h0, b);
         checkState(name + ": initial cell state", c0, b);
+        if (c0 != null && !hasCell()) throw new InvalidArgumentException(name + ": has no cell state, but c0 was given");
         Tensor layerInput = x;
         List<Tensor> hs = new ArrayList<>();
         List<Tensor> cs = new ArrayList<>();
@@ -100,7 +101,7 @@ public abstract class RecurrentLayer extends Module {
             if (bIh[l] != null) xin = xin.add(bIh[l].data());
             xin = xin.reshape(b, steps, -1);
             Tensor[] state = {h0 == null ? zeros(x, b) : h0.narrow(0, l, 1).reshape(b, hiddenSize),
-                    c0 == null ? zeros(x, b) : c0.narrow(0, l, 1).reshape(b, hiddenSize)};
+                    !hasCell() ? null : c0 == null ? zeros(x, b) : c0.narrow(0, l, 1).reshape(b, hiddenSize)};
             List<Tensor> outs = new ArrayList<>(steps);
             for (int t = 0; t < steps; t++) {
                 Tensor gx = xin.narrow(1, t, 1).reshape(b, -1);
