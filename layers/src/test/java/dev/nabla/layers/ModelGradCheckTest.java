@@ -51,7 +51,7 @@ class ModelGradCheckTest {
     }
 
     @Test void oneLayerTransformerGradientsMatchFiniteDifferences() {
-        Transformer t = float64(new Transformer(4, 2, 1, 1, new TransformerOptions(6, 0.0, TransformerOptions.Activation.RELU,
+        Transformer t = float64(new Transformer(4, 2, 1, 1, new TransformerOptions(6, 0.0, TransformerOptions.Activation.GELU,
                 false, 1e-5)), 5);
         check("transformer", t, in -> t.forward(in[0], in[1]), TestTensors.randomDouble(6, 1, 3, 4),
                 TestTensors.randomDouble(7, 1, 2, 4));
