@@ -48,6 +48,7 @@ def randomize(module, gen, scale=0.5):
 
 def golden(path, module, inputs, outputs_fn, gen, extra=None, buffers_after=()):
     """inputs: dict name -> tensor (floating ones get gradients). outputs_fn(module, inputs) -> dict of outputs."""
+    module.zero_grad(set_to_none=True)  # a module reused across fixtures must not carry gradients over
     arrays = {}
     for name, t in nabla_names(module.state_dict().items()).items():
         arrays["param." + name] = t.clone()
