@@ -16,6 +16,11 @@ final class ModelSummary {
     private ModelSummary() {}
 
     static String summarize(Module root, Shape inputShape, DType inputDType) {
+        return summarize(root, "Input shape: " + inputShape + " " + inputDType,
+                m -> m.call(Tensor.zeros(inputShape, inputDType, m.device())));
+    }
+
+    static String summarize(Module root, String inputDescription, java.util.function.Consumer<Module> forward) {
         Map<String, Module> modules = root.namedModules();
         Map<Module, Shape> shapes = new IdentityHashMap<>();
         Map<Module, Boolean> modes = new IdentityHashMap<>();
@@ -27,8 +32,7 @@ final class ModelSummary {
         // Evaluation mode so the dry run does not touch running statistics or draw dropout masks.
         root.eval();
         try (Scope ignored = Scope.open(); Autograd.NoGrad ng = Autograd.noGrad()) {
-            Tensor x = Tensor.zeros(inputShape, inputDType, root.device());
-            root.call(x);
+            forward.accept(root);
         } finally {
             for (AutoCloseable h : handles) {
                 try {
@@ -59,7 +63,7 @@ final class ModelSummary {
         for (String[] r : rows) for (int i = 0; i < 4; i++) w[i] = Math.max(w[i], r[i].length());
         int width = w[0] + w[1] + w[2] + w[3] + 6;
         StringBuilder sb = new StringBuilder();
-        sb.append("Input shape: ").append(inputShape).append(' ').append(inputDType).append('\n');
+        sb.append(inputDescription).append('\n');
         sb.append(line(header, w)).append('\n').append("=".repeat(width)).append('\n');
         for (String[] r : rows) sb.append(line(r, w)).append('\n');
         sb.append("=".repeat(width)).append('\n');

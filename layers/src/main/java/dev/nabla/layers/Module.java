@@ -354,6 +354,15 @@ public abstract class Module implements AutoCloseable {
     /** As {@link #summary(Shape)} with an input of {@code inputDType} (INT64 for token ids). */
     public String summary(Shape inputShape, DType inputDType) { return ModelSummary.summarize(this, inputShape, inputDType); }
 
+    /**
+     * The summary table for a model whose forward takes several inputs: {@code forward} runs it (under no-grad, in
+     * evaluation mode, inside a scope that frees everything), e.g.
+     * {@code t.summary(m -> ((Transformer) m).forward(src, tgt))}.
+     */
+    public String summary(java.util.function.Consumer<Module> forward) {
+        return ModelSummary.summarize(this, "Input: supplied by the caller", forward);
+    }
+
     /** Prints {@link #summary(Shape)} to standard output. */
     public void printSummary(Shape inputShape) { System.out.println(summary(inputShape)); }
 

@@ -192,6 +192,13 @@ class ModuleTest {
         assertTrue(s.contains("Non-trainable params: 9"), s); // running mean, var and the batch counter
     }
 
+    @Test void summaryOfAMultiInputModelRunsTheGivenForward() {
+        Transformer t = new Transformer(8, 2, 1, 1, TransformerOptions.defaults().withDimFeedforward(16));
+        String s = t.summary(m -> ((Transformer) m).forward(Tensor.zeros(2, 5, 8), Tensor.zeros(2, 3, 8)));
+        assertTrue(s.contains("decoder.layers.0.multihead_attn") && s.contains("[2, 3, 8]"), s);
+        assertTrue(s.contains("encoder.norm") && s.contains("[2, 5, 8]"), s);
+    }
+
     @Test void closingAModuleClosesItsParameters() {
         Linear lin = new Linear(2, 2);
         lin.close();
