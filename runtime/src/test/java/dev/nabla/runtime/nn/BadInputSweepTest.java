@@ -146,4 +146,19 @@ class BadInputSweepTest {
         assertTrue(e instanceof InvalidArgumentException || e instanceof ShapeMismatchException, e.toString());
         assertMentions(e, name);
     }
+
+    static Stream<Arguments> floatingIndices() {
+        Function<Tensor, Object> oneHot = i -> IndexOps.oneHot(i, 4, DType.FLOAT32), embedding = i -> F.embedding(f(5, 2), i),
+                gather = i -> f(2, 3).gather(1, i), indexSelect = i -> f(2, 3).indexSelect(1, i.reshape(4));
+        return Stream.of(Arguments.of("one_hot", oneHot), Arguments.of("embedding", embedding),
+                Arguments.of("gather", gather), Arguments.of("index_select", indexSelect));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("floatingIndices")
+    void aFloatingIndexTensorIsADTypeMismatchNamingTheOpAndShape(String name, Function<Tensor, Object> call) {
+        Tensor index = Tensor.of(new float[]{0, 1, Float.NaN, 1}, 2, 2);
+        var e = assertThrows(DTypeMismatchException.class, () -> call.apply(index));
+        assertMentions(e, name, "FLOAT32");
+    }
 }
