@@ -1,6 +1,12 @@
 package dev.nabla.samples.bench;
 
-import dev.nabla.runtime.DType;
+import dev.nabla.layers.Flatten;
+import dev.nabla.layers.Linear;
+import dev.nabla.layers.Module;
+import dev.nabla.layers.Sequential;
+import dev.nabla.layers.activation.ReLU;
+import dev.nabla.layers.conv.Conv2d;
+import dev.nabla.layers.conv.MaxPool2d;
 import dev.nabla.runtime.Scope;
 import dev.nabla.runtime.Shape;
 import dev.nabla.runtime.Tensor;
@@ -19,7 +25,7 @@ import java.util.SplittableRandom;
 /**
  * One Fashion-MNIST training epoch (batch 128, shuffled, Adam 1e-3, cross-entropy) of the MLP
  * 784-256-128-10 and of the CNN (conv3x3 32 + ReLU + maxpool2, conv3x3 64 + ReLU + maxpool2, 128 hidden,
- * 10 out), data loading included. When {@code batches} is less than an epoch, that many batches are timed
+ * 10 out), built from the layers module, data loading included. When {@code batches} is less than an epoch, that many batches are timed
  * and scaled to the epoch's 469 batches (the reference does exactly the same).
  */
 final class EpochBench {
@@ -35,38 +41,21 @@ final class EpochBench {
     }
 
     static Model mlp() {
-        Params p = new Params(7);
-        Tensor w1 = p.uniform(784, 256, 784), b1 = p.uniform(784, 256);
-        Tensor w2 = p.uniform(256, 128, 256), b2 = p.uniform(256, 128);
-        Tensor w3 = p.uniform(128, 10, 128), b3 = p.uniform(128, 10);
-        return new Model() {
-            @Override public List<Tensor> params() { return p.all; }
-
-            @Override public Tensor logits(Tensor x) {
-                Tensor h = x.reshape(x.dim(0), 784);
-                h = Params.linear(h, w1, b1).relu();
-                h = Params.linear(h, w2, b2).relu();
-                return Params.linear(h, w3, b3);
-            }
-        };
+        return of(new Sequential(new Flatten(), new Linear(784, 256), new ReLU(), new Linear(256, 128), new ReLU(),
+                new Linear(128, 10)));
     }
 
     static Model cnn() {
-        Params p = new Params(8);
-        Tensor c1 = p.uniform(9, 32, 1, 3, 3), cb1 = p.uniform(9, 32);
-        Tensor c2 = p.uniform(32 * 9, 64, 32, 3, 3), cb2 = p.uniform(32 * 9, 64);
-        Tensor w1 = p.uniform(3136, 128, 3136), b1 = p.uniform(3136, 128);
-        Tensor w2 = p.uniform(128, 10, 128), b2 = p.uniform(128, 10);
-        return new Model() {
-            @Override public List<Tensor> params() { return p.all; }
+        return of(new Sequential(new Conv2d(1, 32, 3, 1, 1), new ReLU(), new MaxPool2d(2),
+                new Conv2d(32, 64, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Flatten(),
+                new Linear(3136, 128), new ReLU(), new Linear(128, 10)));
+    }
 
-            @Override public Tensor logits(Tensor x) {
-                Tensor h = F.maxPool2d(F.conv2d(x, c1, cb1, 1, 1).relu(), 2);
-                h = F.maxPool2d(F.conv2d(h, c2, cb2, 1, 1).relu(), 2);
-                h = h.reshape(h.dim(0), 3136);
-                h = Params.linear(h, w1, b1).relu();
-                return Params.linear(h, w2, b2);
-            }
+    private static Model of(Module m) {
+        return new Model() {
+            @Override public List<Tensor> params() { return m.parameters(); }
+
+            @Override public Tensor logits(Tensor x) { return m.call(x); }
         };
     }
 
