@@ -36,7 +36,7 @@ public final class GradCheck {
         }
         Tensor out = f.apply(inputs);
         Tensor w = Tensor.uniform(out.shape(), -1, 1, DType.FLOAT64, out.device(), new dev.nabla.runtime.random.Generator(1234));
-        out.mul(w).sum().backward();
+        out.backward(w);
         double[] wv = w.toDoubleArray();
         for (int k = 0; k < inputs.length; k++) {
             Tensor in = inputs[k];
