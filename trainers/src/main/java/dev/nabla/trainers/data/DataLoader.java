@@ -110,7 +110,18 @@ public final class DataLoader {
     }
 
     /** The batches of one epoch, in order. */
-    public Iterable<Batch> epoch(int epoch) { return () -> new EpochIterator(epoch); }
+    public Iterable<Batch> epoch(int epoch) { return epoch(epoch, 0); }
+
+    /**
+     * The batches of {@code epoch} from batch {@code fromBatch} on: the same batches as the tail of
+     * {@link #epoch(int)}, without preparing the skipped ones (a resumed run continues mid-epoch with it).
+     */
+    public Iterable<Batch> epoch(int epoch, int fromBatch) {
+        if (fromBatch < 0 || fromBatch > batchesPerEpoch()) {
+            throw new InvalidArgumentException("DataLoader: start batch " + fromBatch + " is outside 0.." + batchesPerEpoch());
+        }
+        return () -> new EpochIterator(epoch, fromBatch);
+    }
 
     private static long mix(long seed, long salt) {
         long z = seed * 0x9E3779B97F4A7C15L + salt * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
@@ -160,10 +171,12 @@ public final class DataLoader {
         private final BlockingQueue<Future<HostBatch>> ahead = new ArrayBlockingQueue<>(2);
         private int submitted;
 
-        EpochIterator(int epoch) {
+        EpochIterator(int epoch, int fromBatch) {
             this.epoch = epoch;
             this.order = order(epoch);
-            this.worker = prefetch && count > 1 ? Executors.newSingleThreadExecutor(r -> {
+            this.next = fromBatch;
+            this.submitted = fromBatch;
+            this.worker = prefetch && count - fromBatch > 1 ? Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "nabla-data-loader");
                 t.setDaemon(true);
                 return t;
