@@ -15,6 +15,10 @@ import java.util.Set;
  * Define-by-run reverse-mode autodiff, in the manner of micrograd: each op records its inputs and a
  * backward closure ({@link #record}); {@link Tensor#backward()} sorts the graph topologically and applies
  * the chain rule. Gradients accumulate into leaves' {@link Tensor#grad()}.
+ *
+ * <p>Intermediate gradients are ordinary tensors of the enclosing {@link Scope}: run a training step inside
+ * a scope and they are released with it. (The engine does not close them itself, because a backward rule
+ * may hand the same tensor to several inputs.)
  */
 public final class Autograd {
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -71,7 +75,7 @@ public final class Autograd {
             }
             wanted.put(in, null);
         }
-        run(output, gradOutput, retainGraph, createGraph, wanted);
+        run(output, gradOutput, retainGraph || createGraph, createGraph, wanted);
         Tensor[] out = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor g = wanted.get(inputs[i]);

@@ -1,0 +1,170 @@
+package dev.nabla.runtime.cpu;
+
+import dev.nabla.runtime.backend.ReduceOp;
+
+/**
+ * Reduction of contiguous spans and of leading rows. A span longer than {@link #CHUNK} is cut into fixed
+ * chunks reduced in parallel and combined in order, so the rounding is the same on every machine.
+ */
+final class CpuReduceSpans {
+    static final int CHUNK = 1 << 16;
+    private static final int SUM = 0, MAX = 1, MIN = 2, PROD = 3, SUM_EXP = 4;
+
+    private CpuReduceSpans() {}
+
+    /** out[o] = op(x[from .. from + n)). */
+    static void span(ReduceOp op, CpuBuffer x, int from, int n, CpuBuffer out, int o) {
+        if (!x.dtype.isFloating()) {
+            long v = switch (op) {
+                case SUM -> integer(SUM, x, from, n);
+                case MAX -> integer(MAX, x, from, n);
+                case MIN -> integer(MIN, x, from, n);
+                case PROD -> integer(PROD, x, from, n);
+                default -> throw new IllegalStateException(op + " on " + x.dtype);
+            };
+            if (out.i != null) out.i[o] = (int) v; else out.l[o] = v;
+            return;
+        }
+        double v = switch (op) {
+            case SUM -> chunked(SUM, x, from, n, 0);
+            case MEAN -> chunked(SUM, x, from, n, 0) / n;
+            case MAX -> chunked(MAX, x, from, n, 0);
+            case MIN -> chunked(MIN, x, from, n, 0);
+            case PROD -> chunked(PROD, x, from, n, 0);
+            case LOGSUMEXP -> {
+                double m = chunked(MAX, x, from, n, 0);
+                // All -inf, a +inf or a NaN: the max is the answer (and x - m would be NaN).
+                if (Double.isInfinite(m) || Double.isNaN(m)) yield m;
+                yield m + Math.log(chunked(SUM_EXP, x, from, n, m));
+            }
+        };
+        out.set(o, v);
+    }
+
+    private static double chunked(int kind, CpuBuffer x, int from, int n, double shift) {
+        if (n <= CHUNK) return floating(kind, x, from, from + n, shift);
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        double[] part = new double[chunks];
+        CpuThreads.parallelFor(chunks, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int s = from + c * CHUNK;
+                part[c] = floating(kind, x, s, Math.min(s + CHUNK, from + n), shift);
+            }
+        });
+        double acc = identity(kind);
+        for (double p : part) acc = combine(kind, acc, p);
+        return acc;
+    }
+
+    private static double identity(int kind) {
+        return switch (kind) {
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+            case PROD -> 1.0;
+            default -> 0.0;
+        };
+    }
+
+    /** Math.max / Math.min propagate NaN, as PyTorch's amax / amin do. */
+    private static double combine(int kind, double acc, double v) {
+        return switch (kind) {
+            case MAX -> Math.max(acc, v);
+            case MIN -> Math.min(acc, v);
+            case PROD -> acc * v;
+            default -> acc + v;
+        };
+    }
+
+    private static double floating(int kind, CpuBuffer x, int from, int to, double shift) {
+        double acc = identity(kind);
+        if (x.f != null) {
+            float[] a = x.f;
+            switch (kind) {
+                case SUM -> { for (int i = from; i < to; i++) acc += a[i]; }
+                case MAX -> { for (int i = from; i < to; i++) acc = Math.max(acc, a[i]); }
+                case MIN -> { for (int i = from; i < to; i++) acc = Math.min(acc, a[i]); }
+                case PROD -> { for (int i = from; i < to; i++) acc *= a[i]; }
+                default -> { for (int i = from; i < to; i++) acc += Math.exp(a[i] - shift); }
+            }
+        } else {
+            double[] a = x.d;
+            switch (kind) {
+                case SUM -> { for (int i = from; i < to; i++) acc += a[i]; }
+                case MAX -> { for (int i = from; i < to; i++) acc = Math.max(acc, a[i]); }
+                case MIN -> { for (int i = from; i < to; i++) acc = Math.min(acc, a[i]); }
+                case PROD -> { for (int i = from; i < to; i++) acc *= a[i]; }
+                default -> { for (int i = from; i < to; i++) acc += Math.exp(a[i] - shift); }
+            }
+        }
+        return acc;
+    }
+
+    private static long integer(int kind, CpuBuffer x, int from, int n) {
+        long acc = switch (kind) {
+            case MAX -> Long.MIN_VALUE;
+            case MIN -> Long.MAX_VALUE;
+            case PROD -> 1L;
+            default -> 0L;
+        };
+        int to = from + n;
+        if (x.i != null) {
+            int[] a = x.i;
+            switch (kind) {
+                case SUM -> { for (int i = from; i < to; i++) acc += a[i]; }
+                case MAX -> { for (int i = from; i < to; i++) acc = Math.max(acc, a[i]); }
+                case MIN -> { for (int i = from; i < to; i++) acc = Math.min(acc, a[i]); }
+                default -> { for (int i = from; i < to; i++) acc *= a[i]; }
+            }
+        } else {
+            long[] a = x.l;
+            switch (kind) {
+                case SUM -> { for (int i = from; i < to; i++) acc += a[i]; }
+                case MAX -> { for (int i = from; i < to; i++) acc = Math.max(acc, a[i]); }
+                case MIN -> { for (int i = from; i < to; i++) acc = Math.min(acc, a[i]); }
+                default -> { for (int i = from; i < to; i++) acc *= a[i]; }
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * Reduces the leading {@code rows} rows of a [rows, inner] floating array into out[inner]
+     * (SUM, MEAN, MAX, MIN, PROD), streaming each row into per-column accumulators.
+     */
+    static void outer(ReduceOp op, CpuBuffer x, int rows, int inner, CpuBuffer out) {
+        int kind = switch (op) {
+            case SUM, MEAN -> SUM;
+            case MAX -> MAX;
+            case MIN -> MIN;
+            case PROD -> PROD;
+            default -> throw new IllegalStateException(op.name());
+        };
+        boolean mean = op == ReduceOp.MEAN;
+        CpuThreads.parallelFor(inner, Math.max(16, CpuBroadcast.GRAIN / Math.max(1, rows)), (j0, j1) -> {
+            double[] acc = new double[j1 - j0];
+            java.util.Arrays.fill(acc, identity(kind));
+            int w = j1 - j0;
+            for (int r = 0; r < rows; r++) {
+                int base = r * inner + j0;
+                if (x.f != null) {
+                    float[] a = x.f;
+                    switch (kind) {
+                        case SUM -> { for (int j = 0; j < w; j++) acc[j] += a[base + j]; }
+                        case MAX -> { for (int j = 0; j < w; j++) acc[j] = Math.max(acc[j], a[base + j]); }
+                        case MIN -> { for (int j = 0; j < w; j++) acc[j] = Math.min(acc[j], a[base + j]); }
+                        default -> { for (int j = 0; j < w; j++) acc[j] *= a[base + j]; }
+                    }
+                } else {
+                    double[] a = x.d;
+                    switch (kind) {
+                        case SUM -> { for (int j = 0; j < w; j++) acc[j] += a[base + j]; }
+                        case MAX -> { for (int j = 0; j < w; j++) acc[j] = Math.max(acc[j], a[base + j]); }
+                        case MIN -> { for (int j = 0; j < w; j++) acc[j] = Math.min(acc[j], a[base + j]); }
+                        default -> { for (int j = 0; j < w; j++) acc[j] *= a[base + j]; }
+                    }
+                }
+            }
+            for (int j = 0; j < w; j++) out.set(j0 + j, mean ? acc[j] / rows : acc[j]);
+        });
+    }
+}
