@@ -24,15 +24,16 @@ final class CudaModules {
 
     /** The kernel {@code name} of {@code family}'s module. */
     CUfunction function(String family, String name) {
-        CUfunction f = functions.get(name);
+        String key = family + "/" + name;
+        CUfunction f = functions.get(key);
         if (f != null) return f;
         synchronized (this) {
-            f = functions.get(name);
+            f = functions.get(key);
             if (f != null) return f;
             CUmodule m = module(family);
             f = new CUfunction();
             check(JCudaDriver.cuModuleGetFunction(f, m, name), "cuModuleGetFunction(" + family + "/" + name + ")");
-            functions.put(name, f);
+            functions.put(key, f);
             return f;
         }
     }
