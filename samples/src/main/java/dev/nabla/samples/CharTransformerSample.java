@@ -101,7 +101,7 @@ final class CharTransformerSample implements Sample {
         int[] ids = new int[text.length()];
         for (int i = 0; i < ids.length; i++) ids[i] = java.util.Arrays.binarySearch(vocab, text.charAt(i));
         int split = (int) (ids.length * 0.9);
-        int block = o.integer("block", 64), batch = o.batchSize(32), epochs = o.epochs(3), steps = o.integer("steps", 300);
+        int block = o.integer("block", 64), batch = o.batchSize(32), epochs = o.epochs(3), steps = o.integer("steps", 200);
         if (split <= block + 1 || ids.length - split <= block + 1) {
             throw new IllegalArgumentException("the text (" + ids.length + " characters) is too short for --block " + block);
         }
