@@ -21,6 +21,8 @@ final class LinePlots {
         XYChart c = new XYChartBuilder().width(560).height(400).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         c.getStyler().setYAxisLogarithmic(logY);
         c.getStyler().setMarkerSize(3);
+        c.getStyler().setXAxisDecimalPattern("#0.##");
+        c.getStyler().setXAxisMaxLabelCount(8);
         return c;
     }
 
