@@ -7,6 +7,14 @@ final class SampleCatalog {
     private SampleCatalog() {}
 
     static List<Sample> all() {
-        return List.of();
+        return List.of(
+                new RegressionSample(),
+                new CriticalPointsSample(),
+                new OptimizersSample(),
+                new BatchNormSample(),
+                new CharTransformerSample(),
+                new Seq2SeqSample(),
+                new RnnSample()
+        );
     }
 }
