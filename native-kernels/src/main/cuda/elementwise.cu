@@ -17,9 +17,7 @@
 //
 // All kernels are grid-stride loops over a 64-bit element count, so any grid works.
 
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
+#include "common.cuh"
 
 #define NABLA_MAX_RANK 8
 
@@ -48,27 +46,8 @@ __device__ __forceinline__ void nd_offsets(long long i, int rank, const NdLayout
     }
 }
 
-// ---- precise math overloads, so templates pick the float or double function ----
-__device__ __forceinline__ float m_exp(float x) { return expf(x); }
-__device__ __forceinline__ double m_exp(double x) { return exp(x); }
-__device__ __forceinline__ float m_log(float x) { return logf(x); }
-__device__ __forceinline__ double m_log(double x) { return log(x); }
-__device__ __forceinline__ float m_sqrt(float x) { return sqrtf(x); }
-__device__ __forceinline__ double m_sqrt(double x) { return sqrt(x); }
-__device__ __forceinline__ float m_rsqrt(float x) { return rsqrtf(x); }
-__device__ __forceinline__ double m_rsqrt(double x) { return rsqrt(x); }
-__device__ __forceinline__ float m_pow(float x, float y) { return powf(x, y); }
-__device__ __forceinline__ double m_pow(double x, double y) { return pow(x, y); }
-__device__ __forceinline__ float m_sin(float x) { return sinf(x); }
-__device__ __forceinline__ double m_sin(double x) { return sin(x); }
-__device__ __forceinline__ float m_cos(float x) { return cosf(x); }
-__device__ __forceinline__ double m_cos(double x) { return cos(x); }
-__device__ __forceinline__ float m_tanh(float x) { return tanhf(x); }
-__device__ __forceinline__ double m_tanh(double x) { return tanh(x); }
-__device__ __forceinline__ float m_erf(float x) { return erff(x); }
-__device__ __forceinline__ double m_erf(double x) { return erf(x); }
-__device__ __forceinline__ float m_abs(float x) { return fabsf(x); }
-__device__ __forceinline__ double m_abs(double x) { return fabs(x); }
+__device__ __forceinline__ float m_erf_(float x) { return erff(x); }
+__device__ __forceinline__ double m_erf_(double x) { return erf(x); }
 
 // ---- unary ops: f(x, a, b) and df/dx(x, a, b) ----
 #define UNARY_OP(NAME, FWD, BWD)                                                        \
@@ -106,8 +85,8 @@ UNARY_OP(gelu_tanh,
          return T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * k * (T(1) + T(3) * T(0.044715) * x * x))
 // 0.5 x (1 + erf(x / sqrt 2)); derivative Phi(x) + x phi(x)
 UNARY_OP(gelu_erf,
-         return T(0.5) * x * (T(1) + m_erf(x * T(0.7071067811865476))),
-         return T(0.5) * (T(1) + m_erf(x * T(0.7071067811865476))) +
+         return T(0.5) * x * (T(1) + m_erf_(x * T(0.7071067811865476))),
+         return T(0.5) * (T(1) + m_erf_(x * T(0.7071067811865476))) +
                 x * T(0.3989422804014327) * m_exp(T(-0.5) * x * x))
 // relu6(x + 3) / 6; gradient 1/6 strictly inside (-3, 3), as PyTorch
 UNARY_OP(hard_sigmoid,

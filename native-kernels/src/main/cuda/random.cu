@@ -19,29 +19,9 @@
 // CPU implementation that uses different transcendental functions can differ in the
 // last ulp or two of a normal sample; integer words, uniforms and dropout masks never do.
 
-#define PHILOX_M0 0xD2511F53u
-#define PHILOX_M1 0xCD9E8D57u
-#define PHILOX_W0 0x9E3779B9u
-#define PHILOX_W1 0xBB67AE85u
+#include "common.cuh"
+
 #define TWO_POW_M24 5.9604644775390625e-08f  // 2^-24
-
-struct Philox4 { unsigned int v[4]; };
-
-__device__ __forceinline__ Philox4 philox4x32_10(unsigned long long block, unsigned long long seed) {
-    unsigned int c0 = (unsigned int)block, c1 = (unsigned int)(block >> 32), c2 = 0u, c3 = 0u;
-    unsigned int k0 = (unsigned int)seed, k1 = (unsigned int)(seed >> 32);
-#pragma unroll
-    for (int round = 0; round < 10; ++round) {
-        unsigned int hi0 = __umulhi(PHILOX_M0, c0), lo0 = PHILOX_M0 * c0;
-        unsigned int hi1 = __umulhi(PHILOX_M1, c2), lo1 = PHILOX_M1 * c2;
-        unsigned int n0 = hi1 ^ c1 ^ k0, n1 = lo1, n2 = hi0 ^ c3 ^ k1, n3 = lo0;
-        c0 = n0; c1 = n1; c2 = n2; c3 = n3;
-        if (round < 9) { k0 += PHILOX_W0; k1 += PHILOX_W1; }
-    }
-    Philox4 r;
-    r.v[0] = c0; r.v[1] = c1; r.v[2] = c2; r.v[3] = c3;
-    return r;
-}
 
 __device__ __forceinline__ unsigned int philox_word(unsigned long long pos, unsigned long long seed) {
     Philox4 w = philox4x32_10(pos >> 2, seed);
@@ -75,9 +55,6 @@ __device__ __forceinline__ double normal_f64_at(unsigned long long pos, unsigned
     return __dmul_rn(radius, (pos & 1u) == 0 ? cos(theta) : sin(theta));
 }
 
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
 
 extern "C" __global__ void uniform_f32(float* __restrict__ out, long long n, unsigned long long seed,
                                        unsigned long long offset) {
