@@ -12,7 +12,11 @@
 //             u1 = ((w[2p] >> 8) + 1) * 2^-24 in (0, 1], u2 = (w[2p+1] >> 8) * 2^-24,
 //             z = sqrt(-2 ln u1) * (pos even ? cos(2 pi u2) : sin(2 pi u2)),
 //             in float for f32 and double for f64.
-//   dropout:  keep iff uniform >= p; mask = keep ? 1/(1-p) : 0; y = x * mask.
+//   dropout:  keep iff uniform >= p; mask = keep ? 1/(1-p) : 0 (computed in double and
+//             rounded once, for f32 too); y = x * mask. The f32 kernel receives p as a
+//             float, so masks match the CPU bit for bit when p is a float value (the CPU
+//             compares with the double p: a p that is not representable as a float can
+//             flip the rare element whose uniform lies between p and (float) p).
 // The integer words and uniforms are exact. The normal transform uses the GPU's precise
 // logf/sqrtf/cosf/sinf (<= 2 ulp); the multiplications are written with __fmul_rn so no
 // FMA contraction changes the rounding relative to a plain Java float expression. A
@@ -79,7 +83,9 @@ extern "C" __global__ void normal_f64(double* __restrict__ out, long long n, uns
 extern "C" __global__ void dropout_f32(const float* __restrict__ x, float* __restrict__ y,
                                        float* __restrict__ mask, long long n, float p,
                                        unsigned long long seed, unsigned long long offset) {
-    const float scale = 1.0f / (1.0f - p);
+    // the CPU backend computes the scale in double and rounds once: (float)(1 / (1 - p));
+    // 1.0f / (1.0f - p) rounds twice and can differ in the last bit
+    const float scale = (float)(1.0 / (1.0 - (double)p));
     NABLA_GRID_STRIDE(i, n) {
         float m = uniform_at(offset + (unsigned long long)i, seed) >= p ? scale : 0.0f;
         mask[i] = m;
