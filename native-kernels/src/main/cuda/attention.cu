@@ -26,9 +26,8 @@
 //
 // Numerics: float32 throughout, precise expf/logf; dot products accumulate in float.
 
-#include <math_constants.h>
+#include "common.cuh"
 
-#define FULL_MASK 0xffffffffu
 #define WARPS 4
 #define THREADS (WARPS * 32)
 #define BC 32          // keys per tile = lanes per warp
@@ -41,12 +40,12 @@
 
 __device__ __forceinline__ float warp_max(float v) {
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(FULL_MASK, v, o));
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(NABLA_FULL_MASK, v, o));
     return v;
 }
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(FULL_MASK, v, o);
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(NABLA_FULL_MASK, v, o);
     return v;
 }
 
@@ -121,7 +120,7 @@ attention_forward_f32(const float* __restrict__ q, const float* __restrict__ k, 
 #pragma unroll
                 for (int c = 0; c < DCH; ++c) o[r][c] *= alpha;
                 for (int jj = 0; jj < BC; ++jj) {
-                    const float pj = __shfl_sync(FULL_MASK, p, jj);
+                    const float pj = __shfl_sync(NABLA_FULL_MASK, p, jj);
 #pragma unroll
                     for (int c = 0; c < DCH; ++c) {
                         const int d = lane + 32 * c;
@@ -213,7 +212,7 @@ attention_backward_dq_f32(const float* __restrict__ q, const float* __restrict__
                 const float p = ok ? expf(s * scale - lse_r[r]) : 0.0f;
                 const float ds = ok ? p * (dp - delta_r[r]) : 0.0f;
                 for (int jj = 0; jj < BC; ++jj) {
-                    const float dsj = __shfl_sync(FULL_MASK, ds, jj);
+                    const float dsj = __shfl_sync(NABLA_FULL_MASK, ds, jj);
 #pragma unroll
                     for (int c = 0; c < DCH; ++c) {
                         const int d = lane + 32 * c;

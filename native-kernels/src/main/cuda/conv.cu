@@ -15,9 +15,7 @@
 // col2im is a gather (each x element sums the col entries that read it): deterministic,
 // no atomics, OVERWRITES x.
 
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
+#include "common.cuh"
 
 template <typename T>
 __device__ void im2col_impl(const T* __restrict__ x, T* __restrict__ col, long long N, int C, int H, int W,
@@ -72,22 +70,6 @@ __device__ void col2im_impl(const T* __restrict__ col, T* __restrict__ x, long l
         }
         x[n * x_batch_stride + rem] = s;
     }
-}
-
-#define FULL_MASK 0xffffffffu
-
-// Block-wide sum; every thread receives the same result. blockDim.x % 32 == 0.
-template <typename T> __device__ T block_sum(T v) {
-    __shared__ T sm[32];
-    int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(FULL_MASK, v, o);
-    __syncthreads();
-    if (lane == 0) sm[w] = v;
-    __syncthreads();
-    T r = sm[0];
-    for (int k = 1; k < nw; ++k) r += sm[k];
-    return r;
 }
 
 #define CONV_KERNELS(T, SUF)                                                                        \

@@ -17,9 +17,7 @@
 //
 // All kernels are grid-stride loops over a 64-bit element count, so any grid works.
 
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
+#include "common.cuh"
 
 #define NABLA_MAX_RANK 8
 
@@ -48,28 +46,6 @@ __device__ __forceinline__ void nd_offsets(long long i, int rank, const NdLayout
     }
 }
 
-// ---- precise math overloads, so templates pick the float or double function ----
-__device__ __forceinline__ float m_exp(float x) { return expf(x); }
-__device__ __forceinline__ double m_exp(double x) { return exp(x); }
-__device__ __forceinline__ float m_log(float x) { return logf(x); }
-__device__ __forceinline__ double m_log(double x) { return log(x); }
-__device__ __forceinline__ float m_sqrt(float x) { return sqrtf(x); }
-__device__ __forceinline__ double m_sqrt(double x) { return sqrt(x); }
-__device__ __forceinline__ float m_rsqrt(float x) { return rsqrtf(x); }
-__device__ __forceinline__ double m_rsqrt(double x) { return rsqrt(x); }
-__device__ __forceinline__ float m_pow(float x, float y) { return powf(x, y); }
-__device__ __forceinline__ double m_pow(double x, double y) { return pow(x, y); }
-__device__ __forceinline__ float m_sin(float x) { return sinf(x); }
-__device__ __forceinline__ double m_sin(double x) { return sin(x); }
-__device__ __forceinline__ float m_cos(float x) { return cosf(x); }
-__device__ __forceinline__ double m_cos(double x) { return cos(x); }
-__device__ __forceinline__ float m_tanh(float x) { return tanhf(x); }
-__device__ __forceinline__ double m_tanh(double x) { return tanh(x); }
-__device__ __forceinline__ float m_erf(float x) { return erff(x); }
-__device__ __forceinline__ double m_erf(double x) { return erf(x); }
-__device__ __forceinline__ float m_abs(float x) { return fabsf(x); }
-__device__ __forceinline__ double m_abs(double x) { return fabs(x); }
-
 // ---- unary ops: f(x, a, b) and df/dx(x, a, b) ----
 #define UNARY_OP(NAME, FWD, BWD)                                                        \
     struct Op_##NAME {                                                                  \
@@ -94,8 +70,9 @@ UNARY_OP(sin, return m_sin(x), return m_cos(x))
 UNARY_OP(cos, return m_cos(x), return -m_sin(x))
 UNARY_OP(tanh, return m_tanh(x), T t = m_tanh(x); return T(1) - t * t)
 UNARY_OP(sigmoid, return T(1) / (T(1) + m_exp(-x)), T s = T(1) / (T(1) + m_exp(-x)); return s * (T(1) - s))
-// `x < 0 ? 0 : x` keeps NaN, like torch.relu; the gradient at 0 is 0
-UNARY_OP(relu, return x < T(0) ? T(0) : x, return x > T(0) ? T(1) : T(0))
+// `x <= 0 ? 0 : x` keeps NaN, like torch.relu, and maps -0 to +0 like the CPU backend;
+// the gradient at 0 is 0
+UNARY_OP(relu, return x <= T(0) ? T(0) : x, return x > T(0) ? T(1) : T(0))
 // a = negative slope
 UNARY_OP(leaky_relu, return x > T(0) ? x : a * x, return x > T(0) ? T(1) : a)
 // 0.5 x (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2/pi)
@@ -104,17 +81,21 @@ UNARY_OP(gelu_tanh,
          return T(0.5) * x * (T(1) + m_tanh(u)),
          T k = T(0.7978845608028654); T u = k * (x + T(0.044715) * x * x * x); T t = m_tanh(u);
          return T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * k * (T(1) + T(3) * T(0.044715) * x * x))
-// 0.5 x (1 + erf(x / sqrt 2)); derivative Phi(x) + x phi(x)
+// x Phi(x) with Phi(x) = erfc(-x / sqrt 2) / 2 (as the CPU backend): 1 + erf(x / sqrt 2)
+// would cancel to 0 in the left tail (x < -5 in float), erfc keeps full relative accuracy
+// there; derivative Phi(x) + x phi(x)
 UNARY_OP(gelu_erf,
-         return T(0.5) * x * (T(1) + m_erf(x * T(0.7071067811865476))),
-         return T(0.5) * (T(1) + m_erf(x * T(0.7071067811865476))) +
+         return T(0.5) * x * m_erfc(x * T(-0.7071067811865476)),
+         return T(0.5) * m_erfc(x * T(-0.7071067811865476)) +
                 x * T(0.3989422804014327) * m_exp(T(-0.5) * x * x))
 // relu6(x + 3) / 6; gradient 1/6 strictly inside (-3, 3), as PyTorch
 UNARY_OP(hard_sigmoid,
          T r = x + T(3); r = r < T(0) ? T(0) : (r > T(6) ? T(6) : r); return r / T(6),
          return (x > T(-3) && x < T(3)) ? T(1) / T(6) : T(0))
-// a = min, b = max; NaN passes through; gradient 1 on the closed interval
-UNARY_OP(clamp, return x < a ? a : (x > b ? b : x), return (x >= a && x <= b) ? T(1) : T(0))
+// a = min, b = max, as the CPU backend and torch.clamp: min then max, so b wins when
+// a > b; a NaN bound is "no bound" (every comparison with it is false); NaN x passes
+// through. Gradient: gy unless x is clamped (x < a or x > b), so 1 on the closed interval.
+UNARY_OP(clamp, T v = x < a ? a : x; return v > b ? b : v, return (x < a || x > b) ? T(0) : T(1))
 // a * x + b: scalar add / scale without a broadcast operand
 UNARY_OP(affine, return a * x + b, return a)
 
@@ -143,6 +124,9 @@ UNARY_ALL(float, f32)
 UNARY_ALL(double, f64)
 
 // ---- binary ops with broadcasting ----
+// No __restrict__: out may be the same buffer as a or b (in-place a op= b) as long as
+// that operand is read with out's own (non-broadcast) strides; each element is then read
+// and written by the same thread, in that order.
 #define BINARY_OP(NAME, EXPR) \
     struct Bin_##NAME { template <typename T> __device__ __forceinline__ static T f(T a, T b) { EXPR; } };
 
@@ -162,9 +146,8 @@ BINARY_OP(gt, return a > b ? T(1) : T(0))
 BINARY_OP(ge, return a >= b ? T(1) : T(0))
 
 #define BINARY_KERNEL(NAME, T, SUF)                                                          \
-    extern "C" __global__ void NAME##_##SUF(const T* __restrict__ a, const T* __restrict__ b, \
-                                            T* __restrict__ out, long long n, int rank,      \
-                                            NdLayout L) {                                    \
+    extern "C" __global__ void NAME##_##SUF(const T* a, const T* b, T* out, long long n,     \
+                                            int rank, NdLayout L) {                          \
         NABLA_GRID_STRIDE(i, n) {                                                            \
             long long off[2];                                                                \
             nd_offsets<2>(i, rank, L, off);                                                  \
@@ -190,8 +173,7 @@ BINARY_KERNEL(pow, double, f64)
 // ---- where, fill, strided copies ----
 #define DATA_KERNELS(T, SUF)                                                                   \
     /* out = cond != 0 ? a : b; operands 0, 1, 2 of L are cond, a, b */                        \
-    extern "C" __global__ void where_##SUF(const T* __restrict__ cond, const T* __restrict__ a, \
-                                           const T* __restrict__ b, T* __restrict__ out,       \
+    extern "C" __global__ void where_##SUF(const T* cond, const T* a, const T* b, T* out,     \
                                            long long n, int rank, NdLayout L) {                \
         NABLA_GRID_STRIDE(i, n) {                                                              \
             long long off[3];                                                                  \
@@ -256,11 +238,12 @@ CAST_KERNEL(i64, i64, int, i32)
  *         <op>_backward_<dt>(const T* x, const T* gy, T* gx, long long n, T a, T b)
  *         gx = gy * f'(x) with f' evaluated at the forward INPUT x. a, b are the scalar
  *         parameters (pow_scalar: a = exponent; leaky_relu: a = slope; clamp: a = min,
- *         b = max; affine: y = a*x + b); pass 0 when unused. In place is allowed: y == x, gx == gy
- *         (no __restrict__ on these); any other overlap is not.
+ *         b = max, a NaN bound = no bound; affine: y = a*x + b); pass 0 when unused. In place
+ *         is allowed: y == x, gx == gy (no __restrict__ on these); any other overlap is not.
  * Binary  <op>_<dt>(const T* a, const T* b, T* out, long long n, int rank, NdLayout L)
  *         n = product of L.shape[0..rank); rank in [0, 8]; operand 0 = a, 1 = b.
- *         out must not alias an input that is read with a broadcast (0) stride.
+ *         out may alias a or b (in place) only when that input is read with out's own
+ *         contiguous strides, never when it is read with a broadcast (0) stride.
  * where   where_<dt>(cond, a, b, out, n, rank, L): operands 0,1,2 = cond, a, b.
  * fill    fill_<dt>(T* out, long long n, T value)
  * strided_copy_<dt>(src, out, n, rank, src_offset, L)   out contiguous, shape L.shape,

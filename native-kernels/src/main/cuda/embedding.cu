@@ -13,11 +13,7 @@
 // accumulating kernels, so a bad index shows up in the result instead of corrupting
 // memory. Accumulation order under atomics is unspecified (last-bit nondeterminism).
 
-#include <math_constants.h>
-
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
+#include "common.cuh"
 
 typedef long long i64;
 

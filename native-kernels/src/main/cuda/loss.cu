@@ -19,84 +19,24 @@
 //
 // Numerics: stable log-sum-exp (online max and scaled sum); kernel dtype throughout.
 
-#include <math_constants.h>
-
-#define FULL_MASK 0xffffffffu
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
-
-__device__ __forceinline__ float m_exp(float x) { return expf(x); }
-__device__ __forceinline__ double m_exp(double x) { return exp(x); }
-__device__ __forceinline__ float m_log(float x) { return logf(x); }
-__device__ __forceinline__ double m_log(double x) { return log(x); }
-__device__ __forceinline__ float m_log1p(float x) { return log1pf(x); }
-__device__ __forceinline__ double m_log1p(double x) { return log1p(x); }
-__device__ __forceinline__ float m_abs(float x) { return fabsf(x); }
-__device__ __forceinline__ double m_abs(double x) { return fabs(x); }
-template <typename T> __device__ __forceinline__ T m_inf();
-template <> __device__ __forceinline__ float m_inf<float>() { return CUDART_INF_F; }
-template <> __device__ __forceinline__ double m_inf<double>() { return CUDART_INF; }
-template <typename T> __device__ __forceinline__ T m_nan();
-template <> __device__ __forceinline__ float m_nan<float>() { return CUDART_NAN_F; }
-template <> __device__ __forceinline__ double m_nan<double>() { return CUDART_NAN; }
-
-template <typename T> struct MaxSum { T m; T s; };
-
-template <typename T> __device__ __forceinline__ MaxSum<T> ms_combine(MaxSum<T> a, MaxSum<T> b) {
-    MaxSum<T> r;
-    r.m = (a.m != a.m || a.m > b.m) ? a.m : b.m;
-    r.s = (a.m == r.m ? a.s : a.s * m_exp(a.m - r.m)) + (b.m == r.m ? b.s : b.s * m_exp(b.m - r.m));
-    return r;
-}
-
-template <typename T> __device__ MaxSum<T> block_maxsum(MaxSum<T> v) {
-    __shared__ MaxSum<T> sm[32];
-    int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) {
-        MaxSum<T> u;
-        u.m = __shfl_xor_sync(FULL_MASK, v.m, o);
-        u.s = __shfl_xor_sync(FULL_MASK, v.s, o);
-        v = ms_combine(v, u);
-    }
-    __syncthreads();
-    if (lane == 0) sm[w] = v;
-    __syncthreads();
-    MaxSum<T> r = sm[0];
-    for (int k = 1; k < nw; ++k) r = ms_combine(r, sm[k]);
-    return r;
-}
-
-template <typename T> __device__ T block_sum(T v) {
-    __shared__ T sm[32];
-    int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(FULL_MASK, v, o);
-    __syncthreads();
-    if (lane == 0) sm[w] = v;
-    __syncthreads();
-    T r = sm[0];
-    for (int k = 1; k < nw; ++k) r += sm[k];
-    return r;
-}
+#include "common.cuh"
 
 template <typename T>
 __device__ void ce_forward(const T* __restrict__ logits, const long long* __restrict__ labels, T* __restrict__ loss,
                            T* __restrict__ lse, long long N, long long C, long long ignore_index, T smoothing) {
     for (long long row = blockIdx.x; row < N; row += gridDim.x) {
         const T* x = logits + row * C;
-        MaxSum<T> acc; acc.m = -m_inf<T>(); acc.s = T(0);
+        MaxSum<T> acc = maxsum_identity<T>();
         T sx = T(0);
         for (long long c = threadIdx.x; c < C; c += blockDim.x) {
-            MaxSum<T> e; e.m = x[c]; e.s = T(1);
-            acc = ms_combine(acc, e);
-            sx += x[c];
+            T v = x[c];
+            acc = MaxSumOp<T>::combine(acc, maxsum_of(v));
+            sx += v;
         }
-        acc = block_maxsum(acc);
+        acc = block_allreduce<MaxSumOp<T> >(acc);
         sx = block_sum(sx);
         if (threadIdx.x == 0) {
-            T l = (acc.m == m_inf<T>() || acc.m == -m_inf<T>()) ? acc.m : acc.m + m_log(acc.s);
+            T l = maxsum_log(acc);
             lse[row] = l;
             long long y = labels[row];
             T out;

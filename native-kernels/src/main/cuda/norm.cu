@@ -19,24 +19,7 @@
 // Numerics: two-pass mean/variance (no E[x^2] - E[x]^2 cancellation), accumulated in
 // the kernel dtype; block sums in a fixed order, so results are deterministic.
 
-#define FULL_MASK 0xffffffffu
-
-__device__ __forceinline__ float m_rsqrt(float x) { return rsqrtf(x); }
-__device__ __forceinline__ double m_rsqrt(double x) { return rsqrt(x); }
-
-// Block-wide sum; every thread receives the same result. blockDim.x % 32 == 0.
-template <typename T> __device__ T block_sum(T v) {
-    __shared__ T sm[32];
-    int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(FULL_MASK, v, o);
-    __syncthreads();  // the previous call's readers are done with sm
-    if (lane == 0) sm[w] = v;
-    __syncthreads();
-    T r = sm[0];
-    for (int k = 1; k < nw; ++k) r += sm[k];
-    return r;
-}
+#include "common.cuh"
 
 template <typename T>
 __device__ void layer_norm_fwd(const T* __restrict__ x, const T* __restrict__ w, const T* __restrict__ b,

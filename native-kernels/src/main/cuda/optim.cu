@@ -19,12 +19,7 @@
 //          else p -= lr * g / avg
 // Numerics: kernel dtype throughout (f32 state for f32 params).
 
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
-
-__device__ __forceinline__ float m_sqrt(float x) { return sqrtf(x); }
-__device__ __forceinline__ double m_sqrt(double x) { return sqrt(x); }
+#include "common.cuh"
 
 #define OPTIM_KERNELS(T, SUF)                                                                        \
     extern "C" __global__ void sgd_##SUF(T* param, const T* grad, T* momentum_buf, long long n,      \

@@ -16,15 +16,7 @@
 //
 // One thread per output (forward) or per input element (avg backward); grid-stride.
 
-#include <math_constants.h>
-
-template <typename T> __device__ __forceinline__ T m_inf();
-template <> __device__ __forceinline__ float m_inf<float>() { return CUDART_INF_F; }
-template <> __device__ __forceinline__ double m_inf<double>() { return CUDART_INF; }
-
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
+#include "common.cuh"
 
 template <typename T>
 __device__ void max_pool_fwd(const T* __restrict__ x, T* __restrict__ y, int* __restrict__ argmax,

@@ -12,36 +12,20 @@
 //             u1 = ((w[2p] >> 8) + 1) * 2^-24 in (0, 1], u2 = (w[2p+1] >> 8) * 2^-24,
 //             z = sqrt(-2 ln u1) * (pos even ? cos(2 pi u2) : sin(2 pi u2)),
 //             in float for f32 and double for f64.
-//   dropout:  keep iff uniform >= p; mask = keep ? 1/(1-p) : 0; y = x * mask.
+//   dropout:  keep iff uniform >= p; mask = keep ? 1/(1-p) : 0 (computed in double and
+//             rounded once, for f32 too); y = x * mask. The f32 kernel receives p as a
+//             float, so masks match the CPU bit for bit when p is a float value (the CPU
+//             compares with the double p: a p that is not representable as a float can
+//             flip the rare element whose uniform lies between p and (float) p).
 // The integer words and uniforms are exact. The normal transform uses the GPU's precise
 // logf/sqrtf/cosf/sinf (<= 2 ulp); the multiplications are written with __fmul_rn so no
 // FMA contraction changes the rounding relative to a plain Java float expression. A
 // CPU implementation that uses different transcendental functions can differ in the
 // last ulp or two of a normal sample; integer words, uniforms and dropout masks never do.
 
-#define PHILOX_M0 0xD2511F53u
-#define PHILOX_M1 0xCD9E8D57u
-#define PHILOX_W0 0x9E3779B9u
-#define PHILOX_W1 0xBB67AE85u
+#include "common.cuh"
+
 #define TWO_POW_M24 5.9604644775390625e-08f  // 2^-24
-
-struct Philox4 { unsigned int v[4]; };
-
-__device__ __forceinline__ Philox4 philox4x32_10(unsigned long long block, unsigned long long seed) {
-    unsigned int c0 = (unsigned int)block, c1 = (unsigned int)(block >> 32), c2 = 0u, c3 = 0u;
-    unsigned int k0 = (unsigned int)seed, k1 = (unsigned int)(seed >> 32);
-#pragma unroll
-    for (int round = 0; round < 10; ++round) {
-        unsigned int hi0 = __umulhi(PHILOX_M0, c0), lo0 = PHILOX_M0 * c0;
-        unsigned int hi1 = __umulhi(PHILOX_M1, c2), lo1 = PHILOX_M1 * c2;
-        unsigned int n0 = hi1 ^ c1 ^ k0, n1 = lo1, n2 = hi0 ^ c3 ^ k1, n3 = lo0;
-        c0 = n0; c1 = n1; c2 = n2; c3 = n3;
-        if (round < 9) { k0 += PHILOX_W0; k1 += PHILOX_W1; }
-    }
-    Philox4 r;
-    r.v[0] = c0; r.v[1] = c1; r.v[2] = c2; r.v[3] = c3;
-    return r;
-}
 
 __device__ __forceinline__ unsigned int philox_word(unsigned long long pos, unsigned long long seed) {
     Philox4 w = philox4x32_10(pos >> 2, seed);
@@ -75,9 +59,6 @@ __device__ __forceinline__ double normal_f64_at(unsigned long long pos, unsigned
     return __dmul_rn(radius, (pos & 1u) == 0 ? cos(theta) : sin(theta));
 }
 
-#define NABLA_GRID_STRIDE(i, n) \
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long)blockDim.x * gridDim.x)
 
 extern "C" __global__ void uniform_f32(float* __restrict__ out, long long n, unsigned long long seed,
                                        unsigned long long offset) {
@@ -102,7 +83,9 @@ extern "C" __global__ void normal_f64(double* __restrict__ out, long long n, uns
 extern "C" __global__ void dropout_f32(const float* __restrict__ x, float* __restrict__ y,
                                        float* __restrict__ mask, long long n, float p,
                                        unsigned long long seed, unsigned long long offset) {
-    const float scale = 1.0f / (1.0f - p);
+    // the CPU backend computes the scale in double and rounds once: (float)(1 / (1 - p));
+    // 1.0f / (1.0f - p) rounds twice and can differ in the last bit
+    const float scale = (float)(1.0 / (1.0 - (double)p));
     NABLA_GRID_STRIDE(i, n) {
         float m = uniform_at(offset + (unsigned long long)i, seed) >= p ? scale : 0.0f;
         mask[i] = m;

@@ -17,29 +17,15 @@
 // exact for -inf entries (a row of all -inf gives -inf) and +inf entries (gives +inf).
 // mean of an empty axis is NaN; max/min/argmax/argmin/logsumexp need reduce >= 1.
 
-#include <math_constants.h>
+#include "common.cuh"
 
-#define FULL_MASK 0xffffffffu
-
-__device__ __forceinline__ float m_exp(float x) { return expf(x); }
-__device__ __forceinline__ double m_exp(double x) { return exp(x); }
-__device__ __forceinline__ float m_log(float x) { return logf(x); }
-__device__ __forceinline__ double m_log(double x) { return log(x); }
-template <typename T> __device__ __forceinline__ T m_inf();
-template <> __device__ __forceinline__ float m_inf<float>() { return CUDART_INF_F; }
-template <> __device__ __forceinline__ double m_inf<double>() { return CUDART_INF; }
-
-template <typename T> struct ValIdx { T v; long long i; };
-template <typename T> struct MaxSum { T m; T s; };
-
-// Each reducer: Acc type, identity, load(element, index), associative combine, shuffle,
-// and store(acc, reduce_len) -> output value.
+// Each reducer: Acc type, identity, load(element, index), associative combine (the Op of
+// common.cuh's block reductions) and store(acc, reduce_len) -> output value.
 template <typename T> struct SumR {
     typedef T Acc; typedef T Out;
     __device__ static Acc init() { return T(0); }
     __device__ static Acc load(T x, long long) { return x; }
     __device__ static Acc combine(Acc a, Acc b) { return a + b; }
-    __device__ static Acc shfl(Acc a, int o) { return __shfl_down_sync(FULL_MASK, a, o); }
     __device__ static Out store(Acc a, long long) { return a; }
 };
 template <typename T> struct MeanR : SumR<T> {
@@ -50,7 +36,6 @@ template <typename T> struct MaxR {
     __device__ static Acc init() { return -m_inf<T>(); }
     __device__ static Acc load(T x, long long) { return x; }
     __device__ static Acc combine(Acc a, Acc b) { return (a != a || a > b) ? a : b; }
-    __device__ static Acc shfl(Acc a, int o) { return __shfl_down_sync(FULL_MASK, a, o); }
     __device__ static Out store(Acc a, long long) { return a; }
 };
 template <typename T> struct MinR {
@@ -58,7 +43,6 @@ template <typename T> struct MinR {
     __device__ static Acc init() { return m_inf<T>(); }
     __device__ static Acc load(T x, long long) { return x; }
     __device__ static Acc combine(Acc a, Acc b) { return (a != a || a < b) ? a : b; }
-    __device__ static Acc shfl(Acc a, int o) { return __shfl_down_sync(FULL_MASK, a, o); }
     __device__ static Out store(Acc a, long long) { return a; }
 };
 // SIGN = +1 for argmax, -1 for argmin. NaN beats numbers; ties go to the lower index.
@@ -76,48 +60,15 @@ template <typename T, int SIGN> struct ArgR {
         if (SIGN > 0 ? b.v > a.v : b.v < a.v) return b;
         return a.i < b.i ? a : b;
     }
-    __device__ static Acc shfl(Acc a, int o) {
-        Acc r; r.v = __shfl_down_sync(FULL_MASK, a.v, o); r.i = __shfl_down_sync(FULL_MASK, a.i, o); return r;
-    }
     __device__ static Out store(Acc a, long long) { return a.i; }
 };
 template <typename T> struct LseR {
     typedef MaxSum<T> Acc; typedef T Out;
-    __device__ static Acc init() { Acc a; a.m = -m_inf<T>(); a.s = T(0); return a; }
-    __device__ static Acc load(T x, long long) { Acc a; a.m = x; a.s = T(1); return a; }
-    __device__ static Acc combine(Acc a, Acc b) {
-        Acc r;
-        r.m = (a.m != a.m || a.m > b.m) ? a.m : b.m;
-        // a term whose max equals the result contributes its sum unscaled: avoids
-        // exp(inf - inf) = NaN for rows of -inf or +inf
-        r.s = (a.m == r.m ? a.s : a.s * m_exp(a.m - r.m)) + (b.m == r.m ? b.s : b.s * m_exp(b.m - r.m));
-        return r;
-    }
-    __device__ static Acc shfl(Acc a, int o) {
-        Acc r; r.m = __shfl_down_sync(FULL_MASK, a.m, o); r.s = __shfl_down_sync(FULL_MASK, a.s, o); return r;
-    }
-    __device__ static Out store(Acc a, long long) {
-        if (a.m == m_inf<T>() || a.m == -m_inf<T>()) return a.m;
-        return a.m + m_log(a.s);
-    }
+    __device__ static Acc init() { return maxsum_identity<T>(); }
+    __device__ static Acc load(T x, long long) { return maxsum_of(x); }
+    __device__ static Acc combine(Acc a, Acc b) { return MaxSumOp<T>::combine(a, b); }
+    __device__ static Out store(Acc a, long long) { return maxsum_log(a); }
 };
-
-// Reduces v over the block; the result is valid in thread 0. blockDim.x % 32 == 0.
-template <class R>
-__device__ typename R::Acc block_reduce(typename R::Acc v, typename R::Acc* sm) {
-    int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v = R::combine(v, R::shfl(v, o));
-    __syncthreads();  // sm may still be read from the previous call
-    if (lane == 0) sm[w] = v;
-    __syncthreads();
-    if (w == 0) {
-        v = lane < nw ? sm[lane] : R::init();
-#pragma unroll
-        for (int o = 16; o > 0; o >>= 1) v = R::combine(v, R::shfl(v, o));
-    }
-    return v;
-}
 
 template <class R, typename T>
 __device__ void reduce_axis(const T* __restrict__ x, typename R::Out* __restrict__ y,
@@ -129,7 +80,7 @@ __device__ void reduce_axis(const T* __restrict__ x, typename R::Out* __restrict
             const T* xr = x + row * rlen;
             Acc acc = R::init();
             for (long long r = threadIdx.x; r < rlen; r += blockDim.x) acc = R::combine(acc, R::load(xr[r], r));
-            acc = block_reduce<R>(acc, sm);
+            acc = block_allreduce<R>(acc, sm);
             if (threadIdx.x == 0) y[row] = R::store(acc, rlen);
         }
         return;

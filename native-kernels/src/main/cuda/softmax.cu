@@ -12,72 +12,16 @@
 // Numerics: f32 computes in float, f64 in double, precise expf/logf. A row that is all
 // -inf yields NaN (as PyTorch). Sums are combined in a fixed order: deterministic.
 
-#include <math_constants.h>
-
-#define FULL_MASK 0xffffffffu
-
-__device__ __forceinline__ float m_exp(float x) { return expf(x); }
-__device__ __forceinline__ double m_exp(double x) { return exp(x); }
-__device__ __forceinline__ float m_log(float x) { return logf(x); }
-__device__ __forceinline__ double m_log(double x) { return log(x); }
-template <typename T> __device__ __forceinline__ T m_inf();
-template <> __device__ __forceinline__ float m_inf<float>() { return CUDART_INF_F; }
-template <> __device__ __forceinline__ double m_inf<double>() { return CUDART_INF; }
-
-template <typename T> struct MaxSum { T m; T s; };
-
-template <typename T> __device__ __forceinline__ MaxSum<T> ms_combine(MaxSum<T> a, MaxSum<T> b) {
-    MaxSum<T> r;
-    r.m = (a.m != a.m || a.m > b.m) ? a.m : b.m;
-    // equal maxima contribute unscaled: no exp(inf - inf)
-    r.s = (a.m == r.m ? a.s : a.s * m_exp(a.m - r.m)) + (b.m == r.m ? b.s : b.s * m_exp(b.m - r.m));
-    return r;
-}
-
-// Block-wide (max, sum) merge; every thread receives the result. blockDim.x % 32 == 0.
-template <typename T> __device__ MaxSum<T> block_maxsum(MaxSum<T> v) {
-    __shared__ MaxSum<T> sm[32];
-    int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) {
-        MaxSum<T> u;
-        u.m = __shfl_xor_sync(FULL_MASK, v.m, o);
-        u.s = __shfl_xor_sync(FULL_MASK, v.s, o);
-        v = ms_combine(v, u);
-    }
-    __syncthreads();
-    if (lane == 0) sm[w] = v;
-    __syncthreads();
-    MaxSum<T> r = sm[0];
-    for (int k = 1; k < nw; ++k) r = ms_combine(r, sm[k]);
-    return r;
-}
-
-// Block-wide sum; every thread receives the same result.
-template <typename T> __device__ T block_sum(T v) {
-    __shared__ T sm[32];
-    int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = blockDim.x >> 5;
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(FULL_MASK, v, o);
-    __syncthreads();
-    if (lane == 0) sm[w] = v;
-    __syncthreads();
-    T r = sm[0];
-    for (int k = 1; k < nw; ++k) r += sm[k];
-    return r;
-}
+#include "common.cuh"
 
 template <typename T, bool LOG>
 __device__ void softmax_rows(const T* __restrict__ x, T* __restrict__ y, long long rows, long long cols) {
     for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
         const T* xr = x + row * cols;
         T* yr = y + row * cols;
-        MaxSum<T> acc; acc.m = -m_inf<T>(); acc.s = T(0);
-        for (long long c = threadIdx.x; c < cols; c += blockDim.x) {
-            MaxSum<T> e; e.m = xr[c]; e.s = T(1);
-            acc = ms_combine(acc, e);
-        }
-        acc = block_maxsum(acc);
+        MaxSum<T> acc = maxsum_identity<T>();
+        for (long long c = threadIdx.x; c < cols; c += blockDim.x) acc = MaxSumOp<T>::combine(acc, maxsum_of(xr[c]));
+        acc = block_allreduce<MaxSumOp<T> >(acc);
         if (LOG) {
             T shift = acc.m + m_log(acc.s);
             for (long long c = threadIdx.x; c < cols; c += blockDim.x) yr[c] = xr[c] - shift;
