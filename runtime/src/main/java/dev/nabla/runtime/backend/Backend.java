@@ -72,4 +72,7 @@ public interface Backend {
     AttentionKernels attention();
 
     LossKernels loss();
+
+    /** Fused in-place optimiser updates (SGD, Adam/AdamW, Adagrad, RMSProp). */
+    OptimKernels optim();
 }

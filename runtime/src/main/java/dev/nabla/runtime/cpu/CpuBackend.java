@@ -32,6 +32,7 @@ public final class CpuBackend implements Backend {
     private final CpuRandom random = new CpuRandom();
     private final CpuAttention attention = new CpuAttention();
     private final CpuLoss loss = new CpuLoss();
+    private final CpuOptim optim = new CpuOptim();
 
     private CpuBackend() {}
 
@@ -187,6 +188,8 @@ public final class CpuBackend implements Backend {
     @Override public AttentionKernels attention() { return attention; }
 
     @Override public LossKernels loss() { return loss; }
+
+    @Override public OptimKernels optim() { return optim; }
 
     @Override public String toString() { return "CpuBackend(threads=" + CpuThreads.threads() + ")"; }
 }

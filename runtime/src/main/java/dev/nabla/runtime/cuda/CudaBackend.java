@@ -45,6 +45,7 @@ public final class CudaBackend implements Backend {
     private final CudaRandom random;
     private final CudaAttention attention;
     private final CudaLoss loss;
+    private final CudaOptim optim;
 
     CudaBackend(int deviceIndex, CudaProbe.Result probe) {
         this.device = Device.cuda(deviceIndex);
@@ -65,10 +66,11 @@ public final class CudaBackend implements Backend {
         this.random = new CudaRandom(this);
         this.attention = new CudaAttention(this);
         this.loss = new CudaLoss(this);
+        this.optim = new CudaOptim(this);
         paths.put("matmul", gemm.describe());
         paths.put("conv", "im2col + " + gemm.name() + " GEMM (cuDNN is not used)");
         paths.put("attention", "PTX flash attention, float32 (online softmax, no T x T matrix)");
-        paths.put("elementwise, reduce, copy, index, pool, softmax, norm, random, loss", "PTX kernels");
+        paths.put("elementwise, reduce, copy, index, pool, softmax, norm, random, loss, optim", "PTX kernels");
         LOG.info("Nabla CUDA backend on {} ({}, compute {}.{}, {} GiB, driver {}): {}", device, ctx.deviceName(),
                 ctx.computeCapability() / 10, ctx.computeCapability() % 10, ctx.totalMemory() >> 30,
                 driverVersionString(probe.driverVersion()), paths);
@@ -234,6 +236,8 @@ public final class CudaBackend implements Backend {
     @Override public AttentionKernels attention() { return attention; }
 
     @Override public LossKernels loss() { return loss; }
+
+    @Override public OptimKernels optim() { return optim; }
 
     @Override public String toString() { return "CudaBackend(" + device + ", " + ctx.deviceName() + ")"; }
 

@@ -28,7 +28,8 @@ class CudaKernelNamesTest {
             Map.entry("CudaIndex", CudaIndex.KERNELS),
             Map.entry("CudaRandom", CudaRandom.KERNELS),
             Map.entry("CudaAttention", CudaAttention.KERNELS),
-            Map.entry("CudaLoss", CudaLoss.KERNELS));
+            Map.entry("CudaLoss", CudaLoss.KERNELS),
+            Map.entry("CudaOptim", CudaOptim.KERNELS));
 
     @TestFactory
     Stream<DynamicTest> everyKernelTheJavaSideLaunchesIsInThePtx() {

@@ -3,11 +3,12 @@ package dev.nabla.samples.bench;
 import dev.nabla.runtime.Scope;
 import dev.nabla.runtime.Tensor;
 import dev.nabla.runtime.nn.F;
+import dev.nabla.trainers.optim.AdamW;
 
 import java.util.SplittableRandom;
 
 /**
- * One training step (forward, backward, AdamW) of a small pre-LayerNorm GPT: vocabulary 96, context 64,
+ * One training step (forward, backward, the trainers' AdamW) of a small pre-LayerNorm GPT: vocabulary 96, context 64,
  * width 128, 4 heads, 2 layers with an MLP of 512 (GELU), batch 32, next-token cross-entropy. The
  * reference builds the same network in PyTorch.
  */
@@ -42,18 +43,20 @@ final class TransformerBench {
                 tgt[i] = r.nextInt(VOCAB);
             }
             Tensor x0 = Scope.detach(Tensor.of(idx, BATCH, CTX)), y = Scope.detach(Tensor.of(tgt, BATCH * CTX));
-            RawAdam adamw = new RawAdam(p.all, 1e-3, 0.01);
-            double[] ms = Timing.measure(warmup, repeats, () -> {
-                try (Scope s = Scope.open()) {
-                    Tensor h = F.embedding(tok, x0).add(pos);
-                    for (Block b : blocks) h = block(h, b);
-                    Tensor z = F.layerNorm(h, new int[]{WIDTH}, lnfw, lnfb, 1e-5).reshape(BATCH * CTX, WIDTH);
-                    Tensor loss = F.crossEntropy(Params.linear(z, head, headb), y);
-                    loss.backward();
-                    adamw.step();
-                    adamw.zeroGrad();
-                }
-            });
+            double[] ms;
+            try (AdamW adamw = new AdamW(p.all, AdamW.Options.defaults().lr(1e-3).weightDecay(0.01))) {
+                ms = Timing.measure(warmup, repeats, () -> {
+                    try (Scope s = Scope.open()) {
+                        Tensor h = F.embedding(tok, x0).add(pos);
+                        for (Block b : blocks) h = block(h, b);
+                        Tensor z = F.layerNorm(h, new int[]{WIDTH}, lnfw, lnfb, 1e-5).reshape(BATCH * CTX, WIDTH);
+                        Tensor loss = F.crossEntropy(Params.linear(z, head, headb), y);
+                        loss.backward();
+                        adamw.step();
+                        adamw.zeroGrad();
+                    }
+                });
+            }
             return new Result(key, Timing.median(ms), "ms", "median of " + repeats + " after " + warmup + " warm-up");
         } catch (Exception e) {
             return Result.missing(key, "ms", String.valueOf(e.getMessage()));

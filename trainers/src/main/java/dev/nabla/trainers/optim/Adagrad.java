@@ -1,7 +1,6 @@
 package dev.nabla.trainers.optim;
 
 import dev.nabla.runtime.Tensor;
-import dev.nabla.runtime.backend.BinaryOp;
 
 import java.util.List;
 
@@ -51,10 +50,7 @@ public final class Adagrad extends Optimizer {
 
     @Override protected void update(ParamGroup group, Tensor p, Tensor grad, ParamState s) {
         Tensor sum = s.buffer("sum", () -> Tensor.fullLike(p, options.initialAccumulatorValue()));
-        Tensor g = group.weightDecay() != 0 ? addScaled(grad, p, group.weightDecay()) : grad;
         double clr = group.lr() / (1 + (s.step() - 1) * options.lrDecay());
-        sum.applyInPlace(BinaryOp.ADD, g.mul(g));
-        Tensor std = sum.sqrt().add(options.eps());
-        addInPlace(p, g.div(std), -clr);
+        p.backend().optim().adagrad(p.buffer(), grad.buffer(), sum.buffer(), clr, group.weightDecay(), options.eps());
     }
 }

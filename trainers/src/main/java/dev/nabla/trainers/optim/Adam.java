@@ -50,7 +50,7 @@ public final class Adam extends Optimizer {
     public Options options() { return options; }
 
     @Override protected void update(ParamGroup group, Tensor p, Tensor grad, ParamState s) {
-        Tensor g = group.weightDecay() != 0 ? addScaled(grad, p, group.weightDecay()) : grad;
-        AdamRule.apply(p, g, s, group.lr(), options.beta1(), options.beta2(), options.eps(), options.amsgrad());
+        AdamRule.apply(p, grad, s, group.lr(), options.beta1(), options.beta2(), options.eps(), options.amsgrad(),
+                group.weightDecay(), false);
     }
 }

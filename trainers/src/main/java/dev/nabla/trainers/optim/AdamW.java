@@ -44,7 +44,7 @@ public final class AdamW extends Optimizer {
     public Options options() { return options; }
 
     @Override protected void update(ParamGroup group, Tensor p, Tensor grad, ParamState s) {
-        if (group.weightDecay() != 0) mulInPlace(p, 1 - group.lr() * group.weightDecay());
-        AdamRule.apply(p, grad, s, group.lr(), options.beta1(), options.beta2(), options.eps(), options.amsgrad());
+        AdamRule.apply(p, grad, s, group.lr(), options.beta1(), options.beta2(), options.eps(), options.amsgrad(),
+                group.weightDecay(), true);
     }
 }

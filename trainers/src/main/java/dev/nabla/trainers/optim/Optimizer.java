@@ -8,6 +8,7 @@ import dev.nabla.runtime.Scope;
 import dev.nabla.runtime.Shape;
 import dev.nabla.runtime.ShapeMismatchException;
 import dev.nabla.runtime.Tensor;
+import dev.nabla.runtime.backend.Buffer;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,8 +20,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Updates parameters from their gradients. Subclasses implement one update rule in {@link #update} with tensor
- * ops and in-place writes ({@link Tensor#applyInPlace}, {@link Tensor#copyFrom}); {@link #step} runs it for
+ * Updates parameters from their gradients. Subclasses implement one update rule in {@link #update}, either with
+ * the backend's fused kernels ({@code param.backend().optim()}: SGD, Adam/AdamW, Adagrad, RMSProp) or with tensor
+ * ops and in-place writes ({@link Tensor#applyInPlace}, {@link Tensor#copyFrom}; RAdam); {@link #step} runs it for
  * every parameter that has a gradient, under {@link Autograd#noGrad()} and inside a scope that closes the
  * temporaries. The rules follow PyTorch 1.13's {@code torch.optim} (single-tensor path) term by term.
  *
@@ -85,6 +87,9 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ helpers for update rules
+
+    /** The tensor's buffer, or null for a null tensor (optional state of the fused {@code optim()} kernels). */
+    protected static Buffer buffer(Tensor t) { return t == null ? null : t.buffer(); }
 
     /** x + alpha * y, a new tensor (PyTorch's {@code x.add(y, alpha=...)}). */
     protected static Tensor addScaled(Tensor x, Tensor y, double alpha) { return x.add(alpha == 1 ? y : y.mul(alpha)); }

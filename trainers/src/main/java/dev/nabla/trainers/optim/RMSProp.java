@@ -1,7 +1,6 @@
 package dev.nabla.trainers.optim;
 
 import dev.nabla.runtime.Tensor;
-import dev.nabla.runtime.backend.BinaryOp;
 
 import java.util.List;
 
@@ -53,28 +52,10 @@ public final class RMSProp extends Optimizer {
     public Options options() { return options; }
 
     @Override protected void update(ParamGroup group, Tensor p, Tensor grad, ParamState s) {
-        double alpha = options.alpha();
         Tensor squareAvg = s.buffer("square_avg", () -> Tensor.zerosLike(p));
-        Tensor g = group.weightDecay() != 0 ? addScaled(grad, p, group.weightDecay()) : grad;
-        mulInPlace(squareAvg, alpha);
-        addInPlace(squareAvg, g.mul(g), 1 - alpha);
-        Tensor avg;
-        if (options.centered()) {
-            Tensor gradAvg = s.buffer("grad_avg", () -> Tensor.zerosLike(p));
-            mulInPlace(gradAvg, alpha);
-            addInPlace(gradAvg, g, 1 - alpha);
-            avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
-        } else {
-            avg = squareAvg.sqrt();
-        }
-        avg = avg.add(options.eps());
-        if (options.momentum() > 0) {
-            Tensor buf = s.buffer("momentum_buffer", () -> Tensor.zerosLike(p));
-            mulInPlace(buf, options.momentum());
-            buf.applyInPlace(BinaryOp.ADD, g.div(avg));
-            addInPlace(p, buf, -group.lr());
-        } else {
-            addInPlace(p, g.div(avg), -group.lr());
-        }
+        Tensor gradAvg = options.centered() ? s.buffer("grad_avg", () -> Tensor.zerosLike(p)) : null;
+        Tensor buf = options.momentum() > 0 ? s.buffer("momentum_buffer", () -> Tensor.zerosLike(p)) : null;
+        p.backend().optim().rmsprop(p.buffer(), grad.buffer(), squareAvg.buffer(), buffer(buf), buffer(gradAvg), group.lr(),
+                options.alpha(), options.eps(), group.weightDecay(), options.momentum(), options.centered());
     }
 }

@@ -50,18 +50,17 @@ public final class SGD extends Optimizer {
     public Options options() { return options; }
 
     @Override protected void update(ParamGroup group, Tensor p, Tensor grad, ParamState s) {
-        Tensor d = group.weightDecay() != 0 ? addScaled(grad, p, group.weightDecay()) : grad;
         double m = options.momentum();
+        Tensor buf = null;
+        boolean first = false;
         if (m != 0) {
-            Tensor buf = s.buffer("momentum_buffer");
-            if (buf == null) {
-                buf = s.buffer("momentum_buffer", d::copy);
-            } else {
-                mulInPlace(buf, m);
-                addInPlace(buf, d, 1 - options.dampening());
+            buf = s.buffer("momentum_buffer");
+            if (buf == null) { // PyTorch starts the buffer at the first (decayed) gradient; the kernel writes it
+                buf = s.buffer("momentum_buffer", () -> Tensor.zerosLike(p));
+                first = true;
             }
-            d = options.nesterov() ? addScaled(d, buf, m) : buf;
         }
-        addInPlace(p, d, -group.lr());
+        p.backend().optim().sgd(p.buffer(), grad.buffer(), buffer(buf), group.lr(), m, options.dampening(),
+                group.weightDecay(), options.nesterov(), first);
     }
 }
