@@ -46,10 +46,10 @@ final class CpuRandom implements RandomKernels {
     @Override public Buffer dropoutMask(DType dtype, long n, double p, long seed, long offset) {
         requireFloating("dropout", dtype);
         if (!(p >= 0 && p < 1)) throw new InvalidArgumentException("dropout: p must be in [0, 1), got " + p);
-        // FLOAT32 compares and scales in float arithmetic, exactly as dropout_f32 does on the GPU,
-        // so the masks agree bit for bit even when p is not representable in float.
+        // FLOAT32 compares against (float) p and scales by 1/(1-(float) p) rounded once, exactly as
+        // dropout_f32 does on the GPU, so masks agree bit for bit even when p is not a float.
         float pf = (float) p;
-        float scaleF = 1.0f / (1.0f - pf);
+        float scaleF = (float) (1.0 / (1.0 - (double) pf));
         double scale = 1.0 / (1.0 - p);
         return fill(dtype, n, seed, offset, (out, i, pos, w) -> {
             float u = Philox.toUniform(w[(int) (pos & 3)]);
