@@ -13,11 +13,14 @@ final class CpuRandom implements RandomKernels {
 
     @Override public Buffer uniform(DType dtype, long n, long seed, long offset, double low, double high) {
         requireFloating("uniform", dtype);
+        // The range is applied as one fused multiply-add in the output's precision, as the GPU's affine
+        // kernel (a * x + b, contracted to an FMA by nvcc) does, so both backends give the same bits.
         double span = high - low;
+        float spanF = (float) span, lowF = (float) low;
         return fill(dtype, n, seed, offset, (out, i, pos, w) -> {
             float u = Philox.toUniform(w[(int) (pos & 3)]);
-            if (out.f != null) out.f[i] = (float) (low + span * u);
-            else out.d[i] = low + span * u;
+            if (out.f != null) out.f[i] = Math.fma(spanF, u, lowF);
+            else out.d[i] = Math.fma(span, u, low);
         });
     }
 
@@ -31,14 +34,14 @@ final class CpuRandom implements RandomKernels {
                 float r = (float) Math.sqrt(-2.0f * (float) Math.log(u1));
                 float t = (float) (2.0 * Math.PI) * u2;
                 float z = (pos & 1) == 0 ? r * (float) Math.cos(t) : r * (float) Math.sin(t);
-                out.f[i] = (float) (mean + std * z);
+                out.f[i] = Math.fma((float) std, z, (float) mean);
             } else {
                 double u1 = Philox.toUniformOpenZero(w[2 * p]);
                 double u2 = Philox.toUniform(w[2 * p + 1]);
                 double r = Math.sqrt(-2.0 * Math.log(u1));
                 double t = 2.0 * Math.PI * u2;
                 double z = (pos & 1) == 0 ? r * Math.cos(t) : r * Math.sin(t);
-                out.d[i] = mean + std * z;
+                out.d[i] = Math.fma(std, z, mean);
             }
         });
     }
