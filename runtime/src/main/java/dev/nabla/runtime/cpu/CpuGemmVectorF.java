@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops: NC columns of C at a time; within them KC steps of the inner dimension, for which op(B) is packed
  * once into NR-column micro-panels (KC x NR, zero-padded) shared by all threads, and stays in L2. Each thread
- * takes a contiguous range of MR-row micro-panels of op(A); it packs one (MR x KC, stays in L1) and runs the
- * micro-kernel against every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of
+ * takes a contiguous range of MR-row micro-panels of op(A), packs them MP at a time (MP * MR x KC) and, for
+ * each one (MR x KC, in L1), runs the micro-kernel against every B micro-panel: an MR x NR tile of C in
+ * MR * 2 vector registers, one broadcast of
  * A and one FMA per register per k step, written to C once at the end (alpha, beta applied there; beta == 0
  * does not read C). Partial tiles at the edges compute on the zero padding and store through a small buffer.
  * Products too small or too narrow for the tile go to {@link CpuGemmScalar}. The float64 class
@@ -24,6 +25,8 @@ final class CpuGemmVectorF {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     private static final int KC = 256;
+    /** Micro-panels of A packed together (MP * MR rows x KC, with the B block within L2). */
+    private static final int MP = 16;
     /** Columns per packed block of B (a multiple of NR): KC x NC floats = 512 KiB, within L2. */
     private static final int NC = Math.max(NR, 512 / NR * NR);
     /** m * n * k at or below which the scalar direct loops win. */
@@ -69,15 +72,18 @@ final class CpuGemmVectorF {
                 float bt = pc == 0 ? beta : 1f;
                 long panelFlops = 2L * MR * nc * kc;
                 CpuThreads.parallelFor(mPanels, (int) Math.max(1, GRAIN_FLOPS / panelFlops), (from, to) -> {
-                    float[] ap = buffer(A_PACK, MR * KC);
+                    float[] ap = buffer(A_PACK, MP * MR * KC);
                     float[] tmp = new float[MR * NR];
-                    for (int ir = from; ir < to; ir++) {
-                        int i0 = ir * MR, rows = Math.min(MR, m - i0);
-                        packA(transA, a, aOff, lda, i0, rows, p0, kc, ap);
-                        for (int jr = 0; jr < nPanels; jr++) {
-                            int cols = Math.min(NR, nc - jr * NR);
-                            kernel(kc, ap, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
-                                    alpha, bt, rows, cols, tmp);
+                    for (int g = from; g < to; g += MP) {
+                        int gEnd = Math.min(to, g + MP);
+                        packA(transA, a, aOff, lda, g * MR, Math.min(gEnd * MR, m), p0, kc, ap);
+                        for (int ir = g; ir < gEnd; ir++) {
+                            int i0 = ir * MR, rows = Math.min(MR, m - i0);
+                            for (int jr = 0; jr < nPanels; jr++) {
+                                int cols = Math.min(NR, nc - jr * NR);
+                                kernel(kc, ap, (ir - g) * MR * kc, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
+                                        alpha, bt, rows, cols, tmp);
+                            }
                         }
                     }
                 });
@@ -123,27 +129,35 @@ final class CpuGemmVectorF {
         }
     }
 
-    /** One micro-panel of op(A)[i0 .. i0+rows, p0 .. p0+kc]: ap[p*MR + r], rows past the matrix zero. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
+    /**
+     * Rows [i0, i1) of op(A)[., p0 .. p0+kc] as consecutive micro-panels: row i at
+     * ap[((i-i0)/MR)*MR*kc + p*MR + (i-i0)%MR]; rows of the last panel past i1 are zero.
+     */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int i1, int p0, int kc, float[] ap) {
+        int rowsAll = i1 - i0;
         if (!transA) {
-            for (int r = 0; r < rows; r++) {
-                int src = aOff + (i0 + r) * lda + p0;
-                for (int p = 0; p < kc; p++) ap[p * MR + r] = a[src + p];
+            for (int i = 0; i < rowsAll; i++) {
+                int src = aOff + (i0 + i) * lda + p0, dst = (i / MR) * MR * kc + i % MR;
+                for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
             }
         } else {
+            // op(A) row i is column i of A: walk A's rows so that reads stay contiguous.
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (p0 + p) * lda + i0;
-                for (int r = 0; r < rows; r++) ap[p * MR + r] = a[src + r];
+                for (int i = 0; i < rowsAll; i++) ap[(i / MR) * MR * kc + p * MR + i % MR] = a[src + i];
             }
         }
-        if (rows < MR) for (int p = 0; p < kc; p++) for (int r = rows; r < MR; r++) ap[p * MR + r] = 0f;
+        int rem = rowsAll % MR;
+        if (rem != 0) {
+            int dst = (rowsAll / MR) * MR * kc;
+            for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0f;
+        }
     }
 
     /** C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. */
-    private static void kernel(int kc, float[] ap, float[] bp, int bi, float[] c, int ci, int ldc,
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
                                float alpha, float beta, int rows, int cols, float[] tmp) {
         FloatVector z = FloatVector.zero(S);
-        int ai = 0;
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
         FloatVector c20 = z, c21 = z;

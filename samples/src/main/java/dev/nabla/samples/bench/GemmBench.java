@@ -36,6 +36,6 @@ final class GemmBench {
         double[] ms = Timing.measure(warm, reps, () -> CpuGemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         double med = Timing.median(ms);
         return new Result(BenchKeys.gemm(n, threads), flops / (med * 1e6), "GFLOP/s",
-                "median of " + reps + " after " + warm + " warm-up");
+                "CpuGemm " + CpuGemm.implementation() + "; median of " + reps + " after " + warm + " warm-up");
     }
 }
