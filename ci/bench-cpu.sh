@@ -8,7 +8,8 @@
 # thread count in its own child process: Nabla's pool size (-Dnabla.cpu.threads) and OpenBLAS's
 # (OMP_NUM_THREADS) are both fixed when the library loads.
 # Environment: JAVA (default java), PYTHON (default /usr/bin/python3), BENCH_OUT (default ci/out/bench),
-# JAVA_OPTS (extra JVM options, e.g. --add-modules jdk.incubator.vector).
+# JAVA_OPTS (JVM options; default --add-modules jdk.incubator.vector, which gives CpuGemm its vectorised path;
+# JAVA_OPTS=-Dnabla.cpu.vector=false or an empty JAVA_OPTS=" " measures the portable scalar one).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -44,6 +45,7 @@ LD_LIBRARY_PATH="$OPENBLAS_DIR" OPENBLAS_CORETYPE="$CORETYPE" ATEN_CPU_CAPABILIT
 echo "bench-cpu: Nabla" >&2
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo '+dirty')"
 # shellcheck disable=SC2086
-"$JAVA" ${JAVA_OPTS:-} -cp "$JAR" dev.nabla.samples.bench.BenchMain "$@" \
+# BenchMain passes its JVM options on to the child JVMs it starts per thread count.
+"$JAVA" ${JAVA_OPTS:---add-modules jdk.incubator.vector} -cp "$JAR" dev.nabla.samples.bench.BenchMain "$@" \
   --json "$OUT/nabla.json" --reference "$OUT/reference.json" --markdown "$OUT/table.md" --commit "$COMMIT"
 echo "bench-cpu: table in $OUT/table.md, raw numbers in $OUT/nabla.json and $OUT/reference.json" >&2

@@ -77,13 +77,14 @@ cp "$standalone" "$out/junit-platform-console-standalone.jar"
 
 echo "build-bundle: jlink'ing a Java runtime"
 # the JDK modules the jars use, jar by jar (jdeps gives up on a whole set when one jar confuses it)
-mods="java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs"
+mods="java.base,java.logging,java.management,java.xml,jdk.incubator.vector,jdk.unsupported,jdk.zipfs"
 for j in "$out"/jars/*.jar "$out"/tests/*.jar "$out"/lib/*.jar "$out/junit-platform-console-standalone.jar"; do
     d="$(jdeps --multi-release 17 --ignore-missing-deps --print-module-deps \
             --class-path "$(ls "$out"/lib/*.jar "$out"/jars/*.jar | paste -sd:)" "$j" 2>/dev/null | tail -1 || true)"
     if [[ "$d" =~ ^[a-z0-9.,]+$ ]]; then mods="$mods,$d"; fi
 done
-# java.xml: the launcher's XML reports; jdk.unsupported: sun.misc for libraries; jdk.zipfs: jar resources
+# java.xml: the launcher's XML reports; jdk.unsupported: sun.misc for libraries; jdk.zipfs: jar resources;
+# jdk.incubator.vector: CpuGemm's vectorised path (run-gpu-tests.sh adds the module, like surefire)
 mods="$(echo "$mods" | tr ',' '\n' | sort -u | paste -sd, -)"
 jlink --add-modules "$mods" --strip-debug --no-man-pages --no-header-files --compress=2 --output "$out/jre"
 

@@ -51,7 +51,8 @@ fi
 source_tree_tests='.*PtxSourceDriftTest'
 
 # JCuda unpacks its native libraries into java.io.tmpdir: keep them in $outdir/tmp to report what loaded
-"$java" -Xmx4g -Dnabla.backend="$mode" -Djava.io.tmpdir="$outdir/tmp" \
+# --add-modules: as in the surefire argLine, so the CPU GEMM tests cover the Vector API path
+"$java" -Xmx4g --add-modules jdk.incubator.vector -Dnabla.backend="$mode" -Djava.io.tmpdir="$outdir/tmp" \
     -jar "$here/junit-platform-console-standalone.jar" execute \
     --class-path "$cp_list" --scan-class-path "$roots" \
     --reports-dir "$outdir/junit" --details=tree --disable-banner --disable-ansi-colors --fail-if-no-tests \

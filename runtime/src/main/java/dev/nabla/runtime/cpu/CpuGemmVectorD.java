@@ -1,0 +1,243 @@
+package dev.nabla.runtime.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * float64 GEMM on the {@code jdk.incubator.vector} API, GotoBLAS/BLIS style (see {@link CpuGemm} for the
+ * contract). Loaded only when {@link CpuGemm} selects it, so only when the module is present.
+ *
+ * <p>Loops: NC columns of C at a time; within them KC steps of the inner dimension, for which op(B) is packed
+ * once into NR-column micro-panels (KC x NR, zero-padded) shared by all threads, and stays in L2. Each thread
+ * takes a contiguous range of MR-row micro-panels of op(A), packs them MP at a time (MP * MR x KC) and, for
+ * each one (MR x KC, in L1), runs the micro-kernel against every B micro-panel: an MR x NR tile of C in
+ * MR * 2 vector registers, one broadcast of
+ * A and one FMA per register per k step, written to C once at the end (alpha, beta applied there; beta == 0
+ * does not read C). Partial tiles at the edges compute on the zero padding and store through a small buffer.
+ * Products too small or too narrow for the tile go to {@link CpuGemmScalar}. The float32 class
+ * {@link CpuGemmVectorF} is the same code with FloatVector.
+ */
+final class CpuGemmVectorD {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    private static final int KC = 256;
+    /** Micro-panels of A packed together (MP * MR rows x KC, with the B block within L2). */
+    private static final int MP = 16;
+    /** Columns per packed block of B (a multiple of NR): KC x NC doubles = 512 KiB, within L2. */
+    private static final int NC = Math.max(NR, 256 / NR * NR);
+    /** m * n * k at or below which the scalar direct loops win. */
+    private static final long SMALL = 16 * 16 * 16;
+    /** Floating-point operations a parallel chunk should have at least. */
+    private static final long GRAIN_FLOPS = 1L << 18;
+
+    private static final ThreadLocal<double[]> B_PACK = new ThreadLocal<>();
+    private static final ThreadLocal<double[]> A_PACK = new ThreadLocal<>();
+
+    private CpuGemmVectorD() {}
+
+    /** Null when this path can run well here, else why not. */
+    static String unusableReason() {
+        return S.vectorBitSize() < 256 ? "the CPU's preferred vectors are " + S.vectorBitSize() + " bits" : null;
+    }
+
+    static String describe() {
+        return S.vectorBitSize() + "-bit vectors, " + MR + "x" + NR + " double tile";
+    }
+
+    static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                      double beta, double[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0 || alpha == 0.0) {
+            CpuGemmScalar.scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (n < L || m < 2 || (long) m * n * k <= SMALL) {
+            CpuGemmScalar.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        int ncMax = Math.min(NC, roundUp(n, NR)), kcMax = Math.min(KC, k);
+        double[] bp = buffer(B_PACK, kcMax * ncMax);
+        int mPanels = (m + MR - 1) / MR;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc), j0 = jc, p0 = pc;
+                CpuThreads.parallelFor(nPanels, Math.max(1, 8192 / (kc * NR)),
+                        (from, to) -> packB(transB, b, bOff, ldb, p0, j0, kc, nc, from, to, bp));
+                double bt = pc == 0 ? beta : 1.0;
+                long panelFlops = 2L * MR * nc * kc;
+                CpuThreads.parallelFor(mPanels, (int) Math.max(1, GRAIN_FLOPS / panelFlops), (from, to) -> {
+                    double[] ap = buffer(A_PACK, MP * MR * KC);
+                    double[] tmp = new double[MR * NR];
+                    for (int g = from; g < to; g += MP) {
+                        int gEnd = Math.min(to, g + MP);
+                        packA(transA, a, aOff, lda, g * MR, Math.min(gEnd * MR, m), p0, kc, ap);
+                        for (int ir = g; ir < gEnd; ir++) {
+                            int i0 = ir * MR, rows = Math.min(MR, m - i0);
+                            for (int jr = 0; jr < nPanels; jr++) {
+                                int cols = Math.min(NR, nc - jr * NR);
+                                kernel(kc, ap, (ir - g) * MR * kc, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
+                                        alpha, bt, rows, cols, tmp);
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    private static int roundUp(int x, int q) {
+        return (x + q - 1) / q * q;
+    }
+
+    private static double[] buffer(ThreadLocal<double[]> cache, int size) {
+        double[] buf = cache.get();
+        if (buf == null || buf.length < size) {
+            buf = new double[size];
+            cache.set(buf);
+        }
+        return buf;
+    }
+
+    /** Micro-panels [from, to) of op(B)[p0 .. p0+kc, j0 .. j0+nc]: bp[q*kc*NR + p*NR + j], zero-padded. */
+    private static void packB(boolean transB, double[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
+                              int from, int to, double[] bp) {
+        for (int q = from; q < to; q++) {
+            int col = j0 + q * NR, cols = Math.min(NR, nc - q * NR), dst = q * kc * NR;
+            if (!transB && cols == NR) {
+                for (int p = 0, src = bOff + p0 * ldb + col; p < kc; p++, src += ldb, dst += NR) {
+                    DoubleVector.fromArray(S, b, src).intoArray(bp, dst);
+                    DoubleVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                }
+            } else if (!transB) {
+                for (int p = 0, src = bOff + p0 * ldb + col; p < kc; p++, src += ldb, dst += NR) {
+                    for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j];
+                    for (int j = cols; j < NR; j++) bp[dst + j] = 0.0;
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (col + j) * ldb + p0;
+                    for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
+                }
+                for (int j = cols; j < NR; j++) for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0.0;
+            }
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of op(A)[., p0 .. p0+kc] as consecutive micro-panels: row i at
+     * ap[((i-i0)/MR)*MR*kc + p*MR + (i-i0)%MR]; rows of the last panel past i1 are zero.
+     */
+    private static void packA(boolean transA, double[] a, int aOff, int lda, int i0, int i1, int p0, int kc, double[] ap) {
+        int rowsAll = i1 - i0;
+        if (!transA) {
+            for (int i = 0; i < rowsAll; i++) {
+                int src = aOff + (i0 + i) * lda + p0, dst = (i / MR) * MR * kc + i % MR;
+                for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
+            }
+        } else {
+            // op(A) row i is column i of A: walk A's rows so that reads stay contiguous.
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (p0 + p) * lda + i0;
+                for (int i = 0; i < rowsAll; i++) ap[(i / MR) * MR * kc + p * MR + i % MR] = a[src + i];
+            }
+        }
+        int rem = rowsAll % MR;
+        if (rem != 0) {
+            int dst = (rowsAll / MR) * MR * kc;
+            for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0.0;
+        }
+    }
+
+    /** C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. */
+    private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] c, int ci, int ldc,
+                               double alpha, double beta, int rows, int cols, double[] tmp) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z;
+        DoubleVector c10 = z, c11 = z;
+        DoubleVector c20 = z, c21 = z;
+        DoubleVector c30 = z, c31 = z;
+        DoubleVector c40 = z, c41 = z;
+        DoubleVector c50 = z, c51 = z;
+        DoubleVector c60 = z, c61 = z;
+        DoubleVector c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi), b1 = DoubleVector.fromArray(S, bp, bi + L);
+            DoubleVector a0 = DoubleVector.broadcast(S, ap[ai + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            DoubleVector a1 = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            DoubleVector a4 = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            DoubleVector a5 = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            DoubleVector a6 = DoubleVector.broadcast(S, ap[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            DoubleVector a7 = DoubleVector.broadcast(S, ap[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(tmp, 0 * NR);
+        c01.intoArray(tmp, 0 * NR + L);
+        c10.intoArray(tmp, 1 * NR);
+        c11.intoArray(tmp, 1 * NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
+        c60.intoArray(tmp, 6 * NR);
+        c61.intoArray(tmp, 6 * NR + L);
+        c70.intoArray(tmp, 7 * NR);
+        c71.intoArray(tmp, 7 * NR + L);
+        store(tmp, c, ci, ldc, alpha, beta, rows, cols);
+    }
+
+    /**
+     * C tile (rows x cols at ci) = alpha * tile + beta * C, C unread when beta == 0. Separate from the kernel
+     * (whose accumulators go through the small tile buffer) so that C2 keeps the kernel within its inlining
+     * budget; a tile is stored once per KC steps, so the round trip costs nothing measurable.
+     */
+    private static void store(double[] tmp, double[] c, int ci, int ldc, double alpha, double beta, int rows, int cols) {
+        if (cols == NR) {
+            DoubleVector av = DoubleVector.broadcast(S, alpha), bv = DoubleVector.broadcast(S, beta);
+            for (int r = 0, t = 0, o = ci; r < rows; r++, t += NR, o += ldc) {
+                DoubleVector v0 = DoubleVector.fromArray(S, tmp, t), v1 = DoubleVector.fromArray(S, tmp, t + L);
+                if (beta == 0.0) {
+                    v0.mul(av).intoArray(c, o);
+                    v1.mul(av).intoArray(c, o + L);
+                } else {
+                    v0.fma(av, DoubleVector.fromArray(S, c, o).mul(bv)).intoArray(c, o);
+                    v1.fma(av, DoubleVector.fromArray(S, c, o + L).mul(bv)).intoArray(c, o + L);
+                }
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                int o = ci + r * ldc;
+                for (int j = 0; j < cols; j++) {
+                    double v = alpha * tmp[r * NR + j];
+                    c[o + j] = beta == 0.0 ? v : v + beta * c[o + j];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.nabla.runtime.cpu;
+
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Each GEMM implementation behind {@link CpuGemm} (the portable scalar one, and the Vector API one when this
+ * JVM has the module: the build's surefire argLine adds it) against a float64 triple loop: sizes that are not
+ * multiples of the register tile or of the cache blocks, every transpose, offsets, padded leading dimensions,
+ * alpha and beta; elements of the arrays outside C's window must stay untouched.
+ */
+class CpuGemmImplementationsTest {
+    /** One implementation, both precisions. */
+    interface Gemm {
+        void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+                   double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc);
+
+        void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+    }
+
+    private static final Gemm SCALAR = new Gemm() {
+        @Override public void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+                                    double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+            CpuGemmScalar.dgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+
+        @Override public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            CpuGemmScalar.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    };
+
+    /** Only touched when CpuGemm.VECTOR, so only linked when the module is present. */
+    private static final class Vector implements Gemm {
+        @Override public void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+                                    double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+            CpuGemmVectorD.dgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+
+        @Override public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            CpuGemmVectorF.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    static List<Named<Gemm>> implementations() {
+        List<Named<Gemm>> out = new ArrayList<>();
+        out.add(Named.of("scalar", SCALAR));
+        if (CpuGemm.VECTOR) out.add(Named.of("vector", new Vector()));
+        return out;
+    }
+
+    /**
+     * Runs both precisions of {@code g} on one problem and compares every element of C's array with the triple
+     * loop (inside the window) or with its old value (outside it).
+     */
+    private static void check(Gemm g, int m, int n, int k, boolean ta, boolean tb, double alpha, double beta, Random r) {
+        int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 2, ldc = n + 5, aOff = 7, bOff = 2, cOff = 3;
+        double[] a = random(aOff + (ta ? k : m) * lda, r), b = random(bOff + (tb ? n : k) * ldb, r);
+        double[] c = random(cOff + m * ldc + 4, r);
+        if (beta == 0) java.util.Arrays.fill(c, Double.NaN); // beta == 0 must not read C
+        double[] e = c.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += (ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * (tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+                }
+                e[cOff + i * ldc + j] = beta == 0 ? alpha * s : alpha * s + beta * c[cOff + i * ldc + j];
+            }
+        }
+        String what = String.format("m=%d n=%d k=%d ta=%b tb=%b alpha=%s beta=%s", m, n, k, ta, tb, alpha, beta);
+        double[] cd = c.clone();
+        g.dgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cd, cOff, ldc);
+        assertMatches(e, cd, 1e-12 * Math.sqrt(k + 1), what + " f64");
+        float[] cf = toFloat(c);
+        g.sgemm(ta, tb, m, n, k, (float) alpha, toFloat(a), aOff, lda, toFloat(b), bOff, ldb, (float) beta, cf, cOff, ldc);
+        double[] cfd = new double[cf.length];
+        for (int i = 0; i < cf.length; i++) cfd[i] = cf[i];
+        assertMatches(toDouble(toFloat(e)), cfd, 3e-6 * Math.sqrt(k + 1), what + " f32");
+    }
+
+    private static void assertMatches(double[] expected, double[] actual, double tol, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double x = expected[i], y = actual[i];
+            if (Double.isNaN(x) ? !Double.isNaN(y) : Math.abs(x - y) > tol * (1 + Math.abs(x))) {
+                fail(what + ": element " + i + " is " + y + ", expected " + x);
+            }
+        }
+    }
+
+    private static double[] random(int len, Random r) {
+        double[] x = new double[len];
+        for (int i = 0; i < len; i++) x[i] = r.nextDouble() - 0.5;
+        return x;
+    }
+
+    private static float[] toFloat(double[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = (float) x[i];
+        return y;
+    }
+
+    private static double[] toDouble(float[] x) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = x[i];
+        return y;
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
+    void oddSizesAndEveryTransposeMatchTheTripleLoop(Gemm g) {
+        Random r = new Random(1);
+        int[] sizes = {1, 2, 9, 17, 40, 71};
+        for (int m : sizes) for (int n : sizes) for (int k : new int[]{1, 19, 70}) {
+            for (int t = 0; t < 4; t++) check(g, m, n, k, (t & 1) != 0, (t & 2) != 0, 1, 0, r);
+        }
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
+    void alphaAndBetaScaleTheProductAndC(Gemm g) {
+        Random r = new Random(2);
+        for (double[] ab : new double[][]{{1, 1}, {-1.5, 0.25}, {0.5, 0}, {2, -1}}) {
+            for (int t = 0; t < 4; t++) check(g, 45, 67, 33, (t & 1) != 0, (t & 2) != 0, ab[0], ab[1], r);
+        }
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
+    void innerDimensionLongerThanOneCacheBlockAccumulatesEveryBlock(Gemm g) {
+        Random r = new Random(3);
+        check(g, 19, 50, 600, false, false, 1, 0, r);
+        check(g, 19, 50, 600, true, true, 0.5, 2, r);
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
+    void widerThanOneColumnBlockCoversEveryColumn(Gemm g) {
+        Random r = new Random(4);
+        check(g, 10, 1100, 20, false, false, 1, 0, r);
+        check(g, 10, 1100, 20, false, true, -1, 1, r);
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
+    void manyRowsSplitAcrossThreadsMatchTheTripleLoop(Gemm g) {
+        Random r = new Random(5);
+        check(g, 203, 90, 64, false, false, 1, 0, r);
+        check(g, 203, 90, 64, true, false, 1, 0.5, r);
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
+    void zeroInnerDimensionOrZeroAlphaOnlyScalesC(Gemm g) {
+        Random r = new Random(6);
+        check(g, 33, 40, 0, false, false, 1, 2, r);
+        check(g, 33, 40, 50, false, false, 0, 0.5, r);
+        check(g, 33, 40, 50, false, false, 0, 0, r);
+    }
+
+    @Test
+    void theSuiteRunsTheVectorPathWhereTheCpuHasWideVectors() {
+        // The parent pom's surefire argLine adds the module; without it the whole suite would test the scalar path.
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "surefire argLine lacks --add-modules jdk.incubator.vector");
+        assertTrue(CpuGemm.VECTOR || CpuGemmVectorF.unusableReason() != null, CpuGemm.implementation());
+    }
+}
