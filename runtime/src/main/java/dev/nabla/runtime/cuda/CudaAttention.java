@@ -7,12 +7,17 @@ import dev.nabla.runtime.backend.AttentionKernels;
 import dev.nabla.runtime.backend.AttentionResult;
 import dev.nabla.runtime.backend.AttentionSpec;
 import dev.nabla.runtime.backend.Buffer;
+import dev.nabla.runtime.backend.CompositeAttention;
 
 /**
  * Flash-style attention of attention.cu (float32): the forward streams key/value tiles through shared
  * memory with an online softmax, so the Tq x Tk score matrix never exists; the backward recomputes the
  * probabilities from the saved log-sum-exp (delta pre-pass, then dq and dk/dv kernels, no atomics).
  * Causal masking is bottom-right aligned as the interface specifies: offset {@code tk - tq}.
+ *
+ * <p>The fused kernels cover float32 with dk == dv <= {@link #MAX_HEAD_DIM}. Every other case (float64,
+ * dk != dv, larger heads) runs {@link CompositeAttention} on this backend's matmul, elementwise, reduce and
+ * softmax kernels instead: same results, but it materialises the [b*h, tq, tk] scores (memory ~ tq x tk).
  */
 final class CudaAttention extends CudaFamily implements AttentionKernels {
     static final int MAX_HEAD_DIM = 128;
@@ -26,6 +31,7 @@ final class CudaAttention extends CudaFamily implements AttentionKernels {
 
     @Override public AttentionResult attention(Buffer q, Buffer k, Buffer v, Buffer keyPaddingMask, AttentionSpec s) {
         CudaBuffer bq = buf(q, "attention"), bk = buf(k, "attention"), bv = buf(v, "attention");
+        if (!fused(s, bq, bk, bv)) return CompositeAttention.forward(backend, bq, bk, bv, keyPaddingMask, s);
         check(s, bq, bk, bv);
         long bh = (long) s.batch() * s.heads();
         CudaBuffer out = alloc(DType.FLOAT32, bh * s.tq() * s.dv()), lse = alloc(DType.FLOAT32, bh * s.tq());
@@ -45,6 +51,7 @@ final class CudaAttention extends CudaFamily implements AttentionKernels {
                                                       Buffer keyPaddingMask, AttentionSpec s) {
         CudaBuffer bq = buf(q, "attention backward"), bk = buf(k, "attention backward"), bv = buf(v, "attention backward");
         CudaBuffer bo = buf(out, "attention backward"), lse = buf(logSumExp, "attention backward"), go = buf(dOut, "attention backward");
+        if (!fused(s, bq, bk, bv)) return CompositeAttention.backward(backend, bq, bk, bv, bo, lse, go, keyPaddingMask, s);
         check(s, bq, bk, bv);
         long bh = (long) s.batch() * s.heads(), rows = bh * s.tq();
         CudaBuffer dq = alloc(DType.FLOAT32, bq.size()), dk = alloc(DType.FLOAT32, bk.size()), dv = alloc(DType.FLOAT32, bv.size());
@@ -66,14 +73,14 @@ final class CudaAttention extends CudaFamily implements AttentionKernels {
         return new AttentionGrads(dq, dk, dv);
     }
 
+    /** Whether the fused float32 kernels handle this call; the rest goes to {@link CompositeAttention}. */
+    static boolean fused(AttentionSpec s, CudaBuffer q, CudaBuffer k, CudaBuffer v) {
+        boolean f32 = q.dtype() == DType.FLOAT32 && k.dtype() == DType.FLOAT32 && v.dtype() == DType.FLOAT32;
+        return f32 && s.dk() == s.dv() && s.dk() >= 1 && s.dk() <= MAX_HEAD_DIM;
+    }
+
+    /** Sizes only: {@link #fused} has settled dtypes and head dims. */
     private static void check(AttentionSpec s, CudaBuffer q, CudaBuffer k, CudaBuffer v) {
-        requireFloat32("attention", q.dtype());
-        requireSame("attention", q, k);
-        requireSame("attention", q, v);
-        if (s.dk() != s.dv() || s.dk() < 1 || s.dk() > MAX_HEAD_DIM) {
-            throw new InvalidArgumentException("attention: the CUDA kernel needs dk == dv <= " + MAX_HEAD_DIM
-                    + ", got dk = " + s.dk() + ", dv = " + s.dv());
-        }
         long bh = (long) s.batch() * s.heads();
         if (q.size() != bh * s.tq() * s.dk() || k.size() != bh * s.tk() * s.dk() || v.size() != bh * s.tk() * s.dv()) {
             throw new InvalidArgumentException("attention: q, k, v have " + q.size() + ", " + k.size() + ", " + v.size()

@@ -69,7 +69,8 @@ public final class CudaBackend implements Backend {
         this.optim = new CudaOptim(this);
         paths.put("matmul", gemm.describe());
         paths.put("conv", "im2col + " + gemm.name() + " GEMM (cuDNN is not used)");
-        paths.put("attention", "PTX flash attention, float32 (online softmax, no T x T matrix)");
+        paths.put("attention", "PTX flash attention for float32 with dk == dv <= "
+                + CudaAttention.MAX_HEAD_DIM + " (online softmax, no T x T matrix); otherwise matmul + softmax composite");
         paths.put("elementwise, reduce, copy, index, pool, softmax, norm, random, loss, optim", "PTX kernels");
         LOG.info("Nabla CUDA backend on {} ({}, compute {}.{}, {} GiB, driver {}): {}", device, ctx.deviceName(),
                 ctx.computeCapability() / 10, ctx.computeCapability() % 10, ctx.totalMemory() >> 30,
