@@ -31,14 +31,6 @@ abstract class CudaFamily {
         if (!dtype.isFloating()) throw new DTypeMismatchException(op + ": expected FLOAT32 or FLOAT64, got " + dtype);
     }
 
-    static void requireFloat32(String op, DType dtype) {
-        if (dtype == DType.FLOAT64) {
-            throw new DTypeMismatchException(op + ": FLOAT64 is CPU-only for " + op
-                    + " (the CUDA kernels for it are float32); move the tensors to the CPU or use FLOAT32");
-        }
-        if (dtype != DType.FLOAT32) throw new DTypeMismatchException(op + ": expected FLOAT32, got " + dtype);
-    }
-
     static void requireSame(String op, Buffer a, Buffer b) {
         if (a.dtype() != b.dtype()) {
             throw new DTypeMismatchException(op + ": operands have dtypes " + a.dtype() + " and " + b.dtype() + "; expected the same");
