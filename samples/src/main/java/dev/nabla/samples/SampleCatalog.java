@@ -7,6 +7,10 @@ final class SampleCatalog {
     private SampleCatalog() {}
 
     static List<Sample> all() {
-        return List.of();
+        return List.of(
+                new FashionMnistMlp(),
+                new FashionMnistCnn(),
+                new Autoencoder(),
+                new Gan());
     }
 }
