@@ -16,7 +16,6 @@ import dev.nabla.trainers.Trainer;
 import dev.nabla.trainers.callbacks.Callback;
 import dev.nabla.trainers.data.DataLoader;
 import dev.nabla.trainers.data.Dataset;
-import dev.nabla.trainers.metrics.MetricsLog;
 import dev.nabla.trainers.optim.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +55,7 @@ public final class Autoencoder implements Sample {
         ModuleModel model = new ModuleModel(net);
         Adam adam = new Adam(model.parameters(), lr);
         TrainClock clock = new TrainClock(batch, train.size());
-        List<Callback> callbacks = new ArrayList<>(List.of(clock, new MetricsLog(o.outDir().resolve(name()))));
+        List<Callback> callbacks = new ArrayList<>(List.of(clock, ImageSamples.metricsLog(o.outDir().resolve(name()))));
         callbacks.addAll(List.of(Checkpoints.callbacks(o)));
         Trainer trainer = Trainer.builder(model, adam, F::mseLoss).callbacks(callbacks.toArray(Callback[]::new)).build();
         Checkpoints.resumeIfAsked(o, trainer);

@@ -10,7 +10,6 @@ import dev.nabla.trainers.data.DataLoader;
 import dev.nabla.trainers.data.Dataset;
 import dev.nabla.trainers.data.Transform;
 import dev.nabla.trainers.metrics.Accuracy;
-import dev.nabla.trainers.metrics.MetricsLog;
 import dev.nabla.trainers.optim.Adam;
 import dev.nabla.trainers.schedule.CosineAnnealing;
 import dev.nabla.trainers.schedule.LrScheduler;
@@ -53,7 +52,7 @@ final class ImageClassification {
         ModuleModel model = new ModuleModel(net);
         Adam adam = new Adam(model.parameters(), lr);
         TrainClock clock = new TrainClock(batch, train.size());
-        List<Callback> callbacks = new ArrayList<>(List.of(clock, new MetricsLog(o.outDir().resolve(r.sample()))));
+        List<Callback> callbacks = new ArrayList<>(List.of(clock, ImageSamples.metricsLog(o.outDir().resolve(r.sample()))));
         callbacks.addAll(List.of(Checkpoints.callbacks(o)));
         Trainer.Builder b = Trainer.builder(model, adam, F::crossEntropy).metrics(Accuracy::new)
                 .callbacks(callbacks.toArray(Callback[]::new));

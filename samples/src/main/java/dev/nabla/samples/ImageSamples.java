@@ -2,15 +2,21 @@ package dev.nabla.samples;
 
 import dev.nabla.runtime.Backends;
 import dev.nabla.runtime.Tensor;
+import dev.nabla.trainers.Trainer;
+import dev.nabla.trainers.callbacks.Callback;
 import dev.nabla.trainers.data.Dataset;
 import dev.nabla.trainers.data.Subset;
 import dev.nabla.trainers.data.Transform;
+import dev.nabla.trainers.metrics.MetricsLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** What the Fashion-MNIST samples share: the run summary's header, input normalisation, --limit-train, PNG grids. */
 final class ImageSamples {
@@ -18,7 +24,26 @@ final class ImageSamples {
     static final float MEAN = 0.2860f, STD = 0.3530f;
     static final int SIDE = 28, PIXELS = SIDE * SIDE;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ImageSamples.class);
+
     private ImageSamples() {}
+
+    /**
+     * {@link MetricsLog} (metrics.csv and metrics.png in {@code dir}), but a failure to draw the plot is logged rather
+     * than ending the run: XChart 3.x cannot lay out an odd number of panels (reported to trainers).
+     */
+    static Callback metricsLog(Path dir) {
+        MetricsLog log = new MetricsLog(dir);
+        return new Callback() {
+            @Override public void onEpochEnd(Trainer trainer, int epoch, Map<String, Double> metrics) {
+                try {
+                    log.onEpochEnd(trainer, epoch, metrics);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not write the metrics log in {}: {}", dir, e.toString());
+                }
+            }
+        };
+    }
 
     static RunSummary newSummary(String sample) {
         String device = Tensor.defaultDevice().toString();
