@@ -1,5 +1,6 @@
 package dev.nabla.trainers;
 
+import dev.nabla.layers.Module;
 import dev.nabla.runtime.Autograd;
 import dev.nabla.runtime.InvalidArgumentException;
 import dev.nabla.runtime.ShapeMismatchException;
@@ -14,7 +15,7 @@ import java.util.function.Function;
 /**
  * What the {@link Trainer} needs of a model: a forward pass, the trainable parameters, and the named state
  * (parameters and persistent buffers, the live tensors) for checkpoints. A {@code dev.nabla.layers.Module}
- * adapts in one line; a model written directly with tensors uses {@link #of}.
+ * adapts with {@link #of(Module)}; a model written directly with tensors uses {@link #of(Function, Map)}.
  */
 public interface Model {
     Tensor forward(Tensor input);
@@ -53,6 +54,24 @@ public interface Model {
                 if (src != e.getValue()) e.getValue().copyFrom(src);
             }
         }
+    }
+
+    /** A layers {@link Module}: its forward (with hooks), trainable parameters, state dict, train/eval switch. */
+    static Model of(Module module) {
+        if (module == null) throw new InvalidArgumentException("Model.of: module must not be null");
+        return new Model() {
+            @Override public Tensor forward(Tensor input) { return module.call(input); }
+
+            @Override public List<Tensor> parameters() { return module.parameters(); }
+
+            @Override public Map<String, Tensor> stateDict() { return module.stateDict(); }
+
+            @Override public void train(boolean training) { module.train(training); }
+
+            @Override public void loadStateDict(Map<String, Tensor> state) { module.loadStateDict(state); }
+
+            @Override public String toString() { return module.toString(); }
+        };
     }
 
     /** A model whose state is exactly {@code params} (all trainable), e.g. a network written directly with tensors. */

@@ -71,16 +71,16 @@ class ResumeTest {
     }
 
     @Test void resumingFromAMidEpochCheckpointEqualsTheStraightRun() {
-        ModelCheckpoint every = new ModelCheckpoint(dir).everySteps(9);   // 7 batches per epoch: step 9 is epoch 1, batch 2
+        ModelCheckpoint every = new ModelCheckpoint(dir).everySteps(17);   // 13 batches per epoch: step 17 is epoch 1, batch 4
         float[][] straight = straightTwoEpochs(every);
 
         Generator.manualSeed(7);
         TestModels.Mlp fresh = new TestModels.Mlp(HIDDEN, 78, 0.05);
         Trainer t = trainer(fresh);
-        t.resume(dir.resolve("step-00000009.safetensors"));
+        t.resume(dir.resolve("step-00000017.safetensors"));
         assertEquals(1, t.epoch());
-        assertEquals(2, t.batchInEpoch());
-        assertEquals(9, t.step());
+        assertEquals(4, t.batchInEpoch());
+        assertEquals(17, t.step());
         t.fit(train(), null, 2);
 
         float[][] resumed = weights(fresh);

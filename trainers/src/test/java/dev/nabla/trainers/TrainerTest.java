@@ -170,4 +170,14 @@ class TrainerTest {
         d.read(7, x, 0, y, 0);
         assertEquals(2 * x[0], out.toFloatArray()[7], 1e-6);
     }
+
+    @Test void progressReportingRunsInLogAndTerminalModes() {
+        for (boolean terminal : new boolean[]{false, true}) {
+            Model m = TestModels.scalarLinear(0);
+            Trainer t = Trainer.builder(m, new SGD(m.parameters(), 0.1), TestModels::mse)
+                    .callbacks(new dev.nabla.trainers.callbacks.ProgressCallback(terminal, 2)).progress(false).build();
+            var h = t.fit(loader(TestModels.line(16, 2, 1), 4, false, 0), null, 2);
+            assertEquals(2, h.size());
+        }
+    }
 }

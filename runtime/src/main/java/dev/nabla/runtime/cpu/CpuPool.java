@@ -28,38 +28,65 @@ final class CpuPool implements PoolKernels {
         CpuBuffer y = CpuBackend.alloc(x.dtype, (long) planes * ohw);
         CpuBuffer idx = CpuBackend.alloc(DType.INT32, (long) planes * ohw);
         CpuThreads.parallelFor(planes, grain(hw), (from, to) -> {
-            for (int pl = from; pl < to; pl++) {
-                int in = pl * hw, out = pl * ohw;
-                for (int oy = 0; oy < oh; oy++) {
-                    int y0 = Math.max(0, oy * s.strideH() - s.padH()), y1 = Math.min(s.h(), oy * s.strideH() - s.padH() + s.kh());
-                    for (int ox = 0; ox < ow; ox++) {
-                        int x0 = Math.max(0, ox * s.strideW() - s.padW()), x1 = Math.min(s.w(), ox * s.strideW() - s.padW() + s.kw());
-                        int best = y0 * s.w() + x0;
-                        if (x.f != null) {
-                            float m = Float.NEGATIVE_INFINITY;
-                            for (int iy = y0; iy < y1; iy++) {
-                                for (int ix = x0; ix < x1; ix++) {
-                                    float v = x.f[in + iy * s.w() + ix];
-                                    if (v > m || Float.isNaN(v)) { m = v; best = iy * s.w() + ix; }
-                                }
-                            }
-                            y.f[out + oy * ow + ox] = m;
-                        } else {
-                            double m = Double.NEGATIVE_INFINITY;
-                            for (int iy = y0; iy < y1; iy++) {
-                                for (int ix = x0; ix < x1; ix++) {
-                                    double v = x.d[in + iy * s.w() + ix];
-                                    if (v > m || Double.isNaN(v)) { m = v; best = iy * s.w() + ix; }
-                                }
-                            }
-                            y.d[out + oy * ow + ox] = m;
-                        }
-                        idx.i[out + oy * ow + ox] = best;
-                    }
-                }
-            }
+            if (x.f != null) maxPoolF(x.f, y.f, idx.i, s, from, to);
+            else maxPoolD(x.d, y.d, idx.i, s, from, to);
         });
         return new PoolResult(y, idx);
+    }
+
+    /**
+     * Max-pools planes [from, to): each window's maximum (NaN wins, the first maximum in row-major order on
+     * ties) and its flat index in the plane. Arrays and sizes are hoisted into locals so the loops do no
+     * field or record-accessor loads.
+     */
+    private static void maxPoolF(float[] xf, float[] yf, int[] ii, Pool2dSpec s, int from, int to) {
+        int w = s.w(), hw = s.h() * w, oh = s.outH(), ow = s.outW(), ohw = oh * ow;
+        int sh = s.strideH(), sw = s.strideW(), ph = s.padH(), pw = s.padW(), kh = s.kh(), kw = s.kw(), h = s.h();
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw, out = pl * ohw;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
+                for (int ox = 0; ox < ow; ox++) {
+                    int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
+                    int best = y0 * w + x0;
+                    float m = Float.NEGATIVE_INFINITY;
+                    for (int iy = y0; iy < y1; iy++) {
+                        int row = iy * w;
+                        for (int ix = x0; ix < x1; ix++) {
+                            float v = xf[in + row + ix];
+                            if (v > m || v != v) { m = v; best = row + ix; }
+                        }
+                    }
+                    yf[out + oy * ow + ox] = m;
+                    ii[out + oy * ow + ox] = best;
+                }
+            }
+        }
+    }
+
+    private static void maxPoolD(double[] xd, double[] yd, int[] ii, Pool2dSpec s, int from, int to) {
+        int w = s.w(), hw = s.h() * w, oh = s.outH(), ow = s.outW(), ohw = oh * ow;
+        int sh = s.strideH(), sw = s.strideW(), ph = s.padH(), pw = s.padW(), kh = s.kh(), kw = s.kw(), h = s.h();
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw, out = pl * ohw;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
+                for (int ox = 0; ox < ow; ox++) {
+                    int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
+                    int best = y0 * w + x0;
+                    double m = Double.NEGATIVE_INFINITY;
+                    for (int iy = y0; iy < y1; iy++) {
+                        int row = iy * w;
+                        for (int ix = x0; ix < x1; ix++) {
+                            double v = xd[in + row + ix];
+                            if (v > m || v != v) { m = v; best = row + ix; }
+                        }
+                    }
+                    yd[out + oy * ow + ox] = m;
+                    ii[out + oy * ow + ox] = best;
+                }
+            }
+        }
     }
 
     @Override

@@ -46,10 +46,15 @@ final class CpuRandom implements RandomKernels {
     @Override public Buffer dropoutMask(DType dtype, long n, double p, long seed, long offset) {
         requireFloating("dropout", dtype);
         if (!(p >= 0 && p < 1)) throw new InvalidArgumentException("dropout: p must be in [0, 1), got " + p);
+        // FLOAT32 compares and scales in float arithmetic, exactly as dropout_f32 does on the GPU,
+        // so the masks agree bit for bit even when p is not representable in float.
+        float pf = (float) p;
+        float scaleF = 1.0f / (1.0f - pf);
         double scale = 1.0 / (1.0 - p);
         return fill(dtype, n, seed, offset, (out, i, pos, w) -> {
-            boolean keep = Philox.toUniform(w[(int) (pos & 3)]) >= p;
-            out.set(i, keep ? scale : 0.0);
+            float u = Philox.toUniform(w[(int) (pos & 3)]);
+            if (out.f != null) out.f[i] = u >= pf ? scaleF : 0.0f;
+            else out.d[i] = u >= p ? scale : 0.0;
         });
     }
 

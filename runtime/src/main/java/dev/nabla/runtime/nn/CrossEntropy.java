@@ -1,6 +1,7 @@
 package dev.nabla.runtime.nn;
 
 import dev.nabla.runtime.Autograd;
+import dev.nabla.runtime.DTypeMismatchException;
 import dev.nabla.runtime.InvalidArgumentException;
 import dev.nabla.runtime.Shape;
 import dev.nabla.runtime.ShapeMismatchException;
@@ -28,7 +29,7 @@ final class CrossEntropy {
     static Tensor apply(Tensor logits, Tensor labels, Reduction reduction, long ignoreIndex, double labelSmoothing) {
         Checks.open(OP, logits, labels);
         Checks.floating(OP, logits);
-        Checks.integer(OP, labels);
+        checkLabelDType(OP, logits, labels);
         Checks.sameDevice(OP, logits, labels);
         if (reduction == null) throw new InvalidArgumentException(OP + ": reduction must not be null");
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
@@ -75,6 +76,22 @@ final class CrossEntropy {
             be.release(d);
             return new Tensor[]{Tensor.wrap(be, back, logits.shape())};
         });
+    }
+
+    /**
+     * Labels must be INT32/INT64 class indices. Floating labels (which could hold NaN or fractions) are rejected
+     * with both shapes in the message, and a note when they do hold NaN; the values are read only on this error path.
+     */
+    static void checkLabelDType(String op, Tensor logits, Tensor labels) {
+        if (!labels.dtype().isFloating()) {
+            Checks.integer(op, labels);
+            return;
+        }
+        boolean nan = false;
+        for (double v : labels.toDoubleArray()) nan |= Double.isNaN(v);
+        throw new DTypeMismatchException(op + ": labels must be INT32 or INT64 class indices, got " + labels.dtype()
+                + " labels of shape " + labels.shape() + (nan ? " holding NaN" : "") + " for logits of shape "
+                + logits.shape() + "; convert them with to(DType.INT64)");
     }
 
     /** Logits [n, c, d...] need labels [n, d...]; returns c. */

@@ -35,7 +35,7 @@ public final class LossOps {
         String op = "nll_loss";
         Checks.open(op, logProbs, labels);
         Checks.floating(op, logProbs);
-        Checks.integer(op, labels);
+        CrossEntropy.checkLabelDType(op, logProbs, labels);
         Checks.sameDevice(op, logProbs, labels);
         requireReduction(op, reduction);
         int c = CrossEntropy.checkShapes(op, logProbs, labels);

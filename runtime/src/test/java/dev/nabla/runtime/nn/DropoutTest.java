@@ -84,6 +84,12 @@ class DropoutTest {
         for (int i = 0; i < yv.length; i++) assertEquals(yv[i] / 3.0, gv[i], 1e-15, "element " + i);
     }
 
+    @Test void gradientPassesGradCheckWithAFixedSeed() {
+        // A fresh generator per call gives the same mask at every finite-difference evaluation.
+        Tensor x = dev.nabla.runtime.TestTensors.randomDouble(17, 3, 5).requiresGrad(true);
+        dev.nabla.runtime.GradCheck.check("dropout", in -> DropoutOps.dropout(in[0], 0.3, true, new Generator(5)), x);
+    }
+
     @Test void integerInputIsRejected() {
         Tensor x = Tensor.of(new int[]{1, 2}, 2);
         assertThrows(dev.nabla.runtime.DTypeMismatchException.class, () -> DropoutOps.dropout(x, 0.5, true, new Generator(1)));

@@ -148,6 +148,41 @@ class LossContractTest {
     }
 
     @Test
+    void floatLabelsHoldingNaNAreRejectedByCrossEntropyNamingBothShapes() {
+        Tensor labels = Tensor.of(new float[]{1, Float.NaN, 0}, 3);
+        var e = assertThrows(DTypeMismatchException.class,
+                () -> LossOps.crossEntropy(Tensor.zeros(3, 4), labels, Reduction.MEAN, -100, 0.1));
+        assertTrue(e.getMessage().contains("cross_entropy") && e.getMessage().contains("NaN")
+                && e.getMessage().contains("[3]") && e.getMessage().contains("[3, 4]"), e.getMessage());
+    }
+
+    @Test
+    void floatLabelsHoldingNaNAreRejectedByNllLossNamingBothShapes() {
+        Tensor labels = Tensor.of(new double[]{Double.NaN, 2}, 2);
+        var e = assertThrows(DTypeMismatchException.class,
+                () -> LossOps.nllLoss(Tensor.zeros(Shape.of(2, 3), DType.FLOAT64), labels, Reduction.SUM, -100));
+        assertTrue(e.getMessage().contains("nll_loss") && e.getMessage().contains("NaN")
+                && e.getMessage().contains("[2]") && e.getMessage().contains("[2, 3]"), e.getMessage());
+    }
+
+    @Test
+    void l1AndBceWithDifferentShapesAreRejected() {
+        var l1 = assertThrows(ShapeMismatchException.class,
+                () -> LossOps.l1Loss(Tensor.zeros(2, 3), Tensor.zeros(2, 1), Reduction.SUM));
+        assertTrue(l1.getMessage().contains("l1_loss") && l1.getMessage().contains("[2, 1]"), l1.getMessage());
+        var bce = assertThrows(ShapeMismatchException.class,
+                () -> LossOps.bceWithLogits(Tensor.zeros(2, 3), Tensor.zeros(3), null, Reduction.MEAN));
+        assertTrue(bce.getMessage().contains("binary_cross_entropy_with_logits") && bce.getMessage().contains("[3]"), bce.getMessage());
+    }
+
+    @Test
+    void mseOfMixedDTypesIsRejected() {
+        var e = assertThrows(DTypeMismatchException.class,
+                () -> LossOps.mseLoss(Tensor.zeros(2), Tensor.zeros(Shape.of(2), DType.FLOAT64), Reduction.MEAN));
+        assertTrue(e.getMessage().contains("mse_loss") && e.getMessage().contains("FLOAT64"), e.getMessage());
+    }
+
+    @Test
     void labelsOfTheWrongShapeAreRejected() {
         var e = assertThrows(ShapeMismatchException.class,
                 () -> LossOps.crossEntropy(Tensor.zeros(4, 5), Tensor.of(new long[]{0, 1, 2}, 3), Reduction.MEAN, -100, 0));

@@ -227,6 +227,41 @@ class BinaryContractTest {
         assertArrayEquals(new double[]{1, 0, 1, 1, 0, 1}, x.grad().toDoubleArray(), 0);
     }
 
+    @Test void maskedFillWithABroadcastMaskPassesGradCheck() {
+        Tensor x = TestTensors.randomDouble(12, 2, 3, 4).requiresGrad(true);
+        Tensor mask = Tensor.of(new long[]{1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1}, 3, 4);
+        GradCheck.check("masked_fill", in -> in[0].maskedFill(mask, 0.25), x);
+    }
+
+    @Test void whereOfTwoBroadcastSidesPassesGradCheckIncludingSize1Dims() {
+        Tensor cond = Tensor.of(new double[]{1, 0, 0, 1}, 4, 1, 1);
+        Tensor a = TestTensors.randomDouble(13, 1, 3, 1).requiresGrad(true);
+        Tensor b = TestTensors.randomDouble(14, 2).requiresGrad(true);
+        GradCheck.check("where", in -> Tensor.where(cond, in[0], in[1]), a, b);
+    }
+
+    @Test void comparisonsBroadcastSize1DimsOnBothSides() {
+        Tensor a = Tensor.of(new double[]{1, 2}, 2, 1);
+        Tensor b = Tensor.of(new double[]{0, 1, 2}, 1, 3);
+        Tensor m = a.le(b);
+        TestTensors.assertShape(m, 2, 3);
+        assertArrayEquals(new double[]{0, 1, 1, 0, 0, 1}, m.toDoubleArray(), 0);
+    }
+
+    @Test void comparisonsAreNotDifferentiableAndRecordNoGraph() {
+        Tensor a = TestTensors.randomDouble(15, 3).requiresGrad(true);
+        Tensor m = a.gt(0);
+        assertEquals(false, m.requiresGrad());
+        assertEquals(null, m.gradFnName());
+    }
+
+    @Test void whereWithAConditionThatDoesNotBroadcastNamesTheShapes() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.nabla.runtime.ShapeMismatchException.class,
+                () -> Tensor.where(Tensor.zeros(2, 4), Tensor.zeros(2, 3), Tensor.zeros(3)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("where") && e.getMessage().contains("[2, 4]")
+                && e.getMessage().contains("[2, 3]"), e.getMessage());
+    }
+
     @Test void tensorPowerHasGradientsForBaseAndExponent() {
         Tensor a = TestTensors.randomDouble(8, 2, 3).abs().add(0.3).detach().requiresGrad(true);
         Tensor b = TestTensors.randomDouble(9, 3).mul(2).detach().requiresGrad(true);

@@ -295,4 +295,14 @@ class ShapeContractTest {
             assertEquals(i < 2 && j >= 0 && j < 3 ? vv[i * 3 + j] : 0, wg[f], "d(grad)/dw at " + f);
         }
     }
+
+    @Test
+    void reshapeSharesTheBufferWhileTransposeCopies() {
+        Tensor x = Tensor.of(new double[]{1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor r = x.reshape(3, 2);
+        Tensor t = x.transpose(0, 1);
+        x.applyInPlace(dev.nabla.runtime.backend.BinaryOp.ADD, Tensor.scalar(10, DType.FLOAT64, Device.CPU));
+        assertArrayEquals(new double[]{11, 12, 13, 14, 15, 16}, r.toDoubleArray(), 0);
+        assertArrayEquals(new double[]{1, 4, 2, 5, 3, 6}, t.toDoubleArray(), 0);
+    }
 }

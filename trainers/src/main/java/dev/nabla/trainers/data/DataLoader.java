@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
  * for (Batch b : loader.epoch(0)) { try (b) { ... } }
  * }</pre>
  */
-public final class DataLoader {
+public final class DataLoader implements AutoCloseable {
     private static final float[] EMPTY = new float[0];
     private final Dataset dataset;
     private final int batchSize;
@@ -49,6 +49,31 @@ public final class DataLoader {
     }
 
     public static Builder builder(Dataset dataset) { return new Builder(dataset); }
+
+    /**
+     * One daemon thread per loader, shared by its epochs: an epoch abandoned early (early stopping, a NaN
+     * guard) leaves at most two batches in flight on it rather than a thread of its own.
+     */
+    private ExecutorService worker;
+
+    private synchronized ExecutorService prefetchWorker() {
+        if (worker == null) {
+            worker = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "nabla-data-loader");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return worker;
+    }
+
+    /** Stops the prefetch thread; a later epoch starts a new one. */
+    @Override public synchronized void close() {
+        if (worker != null) {
+            worker.shutdownNow();
+            worker = null;
+        }
+    }
 
     public static final class Builder {
         private final Dataset dataset;
@@ -176,11 +201,7 @@ public final class DataLoader {
             this.order = order(epoch);
             this.next = fromBatch;
             this.submitted = fromBatch;
-            this.worker = prefetch && count - fromBatch > 1 ? Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "nabla-data-loader");
-                t.setDaemon(true);
-                return t;
-            }) : null;
+            this.worker = prefetch && count - fromBatch > 1 ? prefetchWorker() : null;
             fill();
         }
 
@@ -193,9 +214,7 @@ public final class DataLoader {
         }
 
         @Override public boolean hasNext() {
-            boolean more = next < count;
-            if (!more && worker != null) worker.shutdownNow();
-            return more;
+            return next < count;
         }
 
         @Override public Batch next() {
@@ -210,7 +229,6 @@ public final class DataLoader {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("DataLoader: interrupted while waiting for a batch", e);
                 } catch (java.util.concurrent.ExecutionException e) {
-                    worker.shutdownNow();
                     Throwable c = e.getCause();
                     if (c instanceof RuntimeException re) throw re;
                     throw new IllegalStateException("DataLoader: preparing a batch failed", c);

@@ -22,7 +22,7 @@ public record OneCycle(long totalSteps, double pctStart, double divFactor, doubl
 
     @Override public double lr(double baseLr, long step) {
         LrSchedule.requireStep(step);
-        if (step >= totalSteps) {
+        if (step > totalSteps) {  // PyTorch allows step == total_steps: the rate set after the last update
             throw new InvalidArgumentException("OneCycle: step " + step + " is past the " + totalSteps + " total steps of the cycle");
         }
         double initial = baseLr / divFactor;

@@ -50,8 +50,8 @@ class LrScheduleTest {
     @Test void constantIsTheBaseRate() { assertEquals(0.3, new Constant().lr(0.3, 12345)); }
 
     @Test void oneCyclePastItsLastStepIsRejected() {
-        var e = assertThrows(InvalidArgumentException.class, () -> new OneCycle(10).lr(0.1, 10));
-        assertTrue(e.getMessage().contains("step 10"), e.getMessage());
+        var e = assertThrows(InvalidArgumentException.class, () -> new OneCycle(10).lr(0.1, 11));
+        assertTrue(e.getMessage().contains("step 11"), e.getMessage());
     }
 
     @Test void invalidParametersAreRejected() {

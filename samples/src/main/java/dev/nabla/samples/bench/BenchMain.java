@@ -1,0 +1,186 @@
+package dev.nabla.samples.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nabla.runtime.cpu.CpuThreads;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The CPU benchmark: GEMM, conv2d, MLP and CNN epochs, a Transformer step, on Nabla's CPU backend.
+ *
+ * <pre>
+ * java -cp nabla-samples.jar dev.nabla.samples.bench.BenchMain [--rows gemm,conv,mlp,cnn,transformer]
+ *      [--threads 1,2] [--train-threads 2] [--json out.json] [--reference ref.json] [--markdown table.md]
+ * </pre>
+ *
+ * <p>Thread counts: the CPU backend sizes its pool once, from {@code -Dnabla.cpu.threads}, when
+ * {@code CpuThreads} loads, so one JVM cannot measure two thread counts. This command therefore runs
+ * each thread count in a child JVM (same java, class path and JVM options, plus
+ * {@code -Dnabla.cpu.threads=t}) and gathers their results; every count also gets a fresh JIT and heap.
+ * GEMM runs at every count of {@code --threads}; the other rows at {@code --train-threads} (default: the
+ * largest of {@code --threads}). With {@code --reference}, the reference's JSON
+ * ({@code ci/bench/reference_cpu.py}) is joined row by row and the table shows the ratio.
+ */
+public final class BenchMain {
+    static final List<String> ALL_ROWS = List.of("gemm", "conv", "mlp", "cnn", "transformer");
+
+    private BenchMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = parse(args);
+        if (o.containsKey("help")) {
+            System.out.println(usage());
+            return;
+        }
+        Set<String> rows = new LinkedHashSet<>(Arrays.asList(o.getOrDefault("rows", String.join(",", ALL_ROWS)).split(",")));
+        for (String r : rows) {
+            if (!ALL_ROWS.contains(r)) throw new IllegalArgumentException("bench: unknown row '" + r + "', expected some of " + ALL_ROWS);
+        }
+        int[] threads = ints(o.getOrDefault("threads", "1," + Math.max(2, Runtime.getRuntime().availableProcessors())));
+        int[] trainThreads = o.containsKey("train-threads") ? ints(o.get("train-threads"))
+                : new int[]{Arrays.stream(threads).max().orElse(1)};
+        if (o.containsKey("child")) {
+            List<Result> results = runHere(rows, o, threads, trainThreads);
+            writeJson(results, Path.of(o.get("json")));
+            System.exit(0);
+        }
+        List<Result> results = new ArrayList<>();
+        Set<Integer> counts = new LinkedHashSet<>();
+        for (int t : threads) counts.add(t);
+        for (int t : trainThreads) counts.add(t);
+        for (int t : counts) results.addAll(runChild(t, args));
+        if (o.containsKey("json")) writeJson(results, Path.of(o.get("json")));
+        JsonNode ref = o.containsKey("reference") ? new ObjectMapper().readTree(new File(o.get("reference"))) : null;
+        String table = Report.table(results, ref, o.get("commit"));
+        System.out.println(table);
+        if (o.containsKey("markdown")) Files.writeString(Path.of(o.get("markdown")), table);
+        System.exit(0);
+    }
+
+    /** Runs the rows for this JVM's thread count (the one CpuThreads was sized with). */
+    private static List<Result> runHere(Set<String> rows, Map<String, String> o, int[] threads, int[] trainThreads) throws Exception {
+        int t = CpuThreads.threads();
+        boolean gemmHere = Arrays.stream(threads).anyMatch(x -> x == t);
+        boolean trainHere = Arrays.stream(trainThreads).anyMatch(x -> x == t);
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "3"));
+        int repeats = Integer.parseInt(o.getOrDefault("repeats", "7"));
+        List<Result> out = new ArrayList<>();
+        if (rows.contains("gemm") && gemmHere) out.addAll(log(GemmBench.run(t, 3)));
+        if (!trainHere) return out;
+        if (rows.contains("conv")) out.addAll(log(ConvBench.run(t, warmup, repeats)));
+        if (rows.contains("mlp") || rows.contains("cnn")) {
+            Path data = dataDir(o.get("data"));
+            out.addAll(log(EpochBench.run(t, data, Integer.parseInt(o.getOrDefault("warmup-batches", "10")),
+                    Integer.parseInt(o.getOrDefault("mlp-batches", "469")), Integer.parseInt(o.getOrDefault("cnn-batches", "60")),
+                    Integer.parseInt(o.getOrDefault("epoch-repeats", "3")), rows.contains("mlp"), rows.contains("cnn"))));
+        }
+        if (rows.contains("transformer")) out.addAll(log(List.of(TransformerBench.run(t, warmup + 2, repeats))));
+        return out;
+    }
+
+    private static List<Result> log(List<Result> rs) {
+        for (Result r : rs) System.err.printf("  %-28s %10.2f %-8s %s%n", r.key(), r.value(), r.unit(), r.note());
+        return rs;
+    }
+
+    /** --data, $NABLA_DATA, ~/.nabla/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist; null when none exists. */
+    static Path dataDir(String given) {
+        List<Path> c = new ArrayList<>();
+        if (given != null) c.add(Path.of(given));
+        String env = System.getenv("NABLA_DATA");
+        if (env != null && !env.isBlank()) {
+            c.add(Path.of(env));
+            c.add(Path.of(env, "fashion-mnist"));
+        }
+        c.add(Path.of(System.getProperty("user.home"), ".nabla", "datasets", "fashion-mnist"));
+        c.add(Path.of("/usr/share/datasets/fashion-mnist"));
+        for (Path p : c) if (dev.nabla.trainers.data.FashionMnist.isPresent(p)) return p;
+        return null;
+    }
+
+    private static List<Result> runChild(int t, String[] args) throws Exception {
+        Path json = Files.createTempFile("nabla-bench-t" + t, ".json");
+        try {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (!a.startsWith("-Dnabla.cpu.threads") && !a.contains("FlightRecord") && !a.startsWith("-agent")) cmd.add(a);
+            }
+            cmd.add("-Dnabla.cpu.threads=" + t);
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(BenchMain.class.getName());
+            cmd.addAll(Arrays.asList(args));
+            cmd.addAll(List.of("--child", "--json", json.toString()));
+            System.err.println("bench: " + t + " thread(s) in a child JVM");
+            Process p = new ProcessBuilder(cmd).inheritIO().redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+            int rc = p.waitFor();
+            if (rc != 0) throw new IllegalStateException("bench: the child JVM for " + t + " threads exited with " + rc);
+            List<Result> out = new ArrayList<>();
+            JsonNode root = new ObjectMapper().readTree(json.toFile()).get("results");
+            root.fields().forEachRemaining(e -> out.add(new Result(e.getKey(),
+                    e.getValue().get("value").isNumber() ? e.getValue().get("value").asDouble() : Double.NaN,
+                    e.getValue().get("unit").asText(), e.getValue().get("note").asText())));
+            return out;
+        } finally {
+            Files.deleteIfExists(json);
+        }
+    }
+
+    static void writeJson(List<Result> results, Path file) throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        ObjectNode meta = root.putObject("meta");
+        meta.put("impl", "nabla");
+        meta.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        ObjectNode res = root.putObject("results");
+        for (Result r : results) {
+            ObjectNode n = res.putObject(r.key());
+            if (Double.isNaN(r.value())) n.putNull("value");
+            else n.put("value", r.value());
+            n.put("unit", r.unit());
+            n.put("note", r.note());
+        }
+        m.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) throw new IllegalArgumentException("bench: unexpected argument '" + a + "'\n" + usage());
+            String k = a.substring(2);
+            int eq = k.indexOf('=');
+            if (eq >= 0) o.put(k.substring(0, eq), k.substring(eq + 1));
+            else if (k.equals("child") || k.equals("help")) o.put(k, "true");
+            else if (i + 1 < args.length) o.put(k, args[++i]);
+            else throw new IllegalArgumentException("bench: --" + k + " needs a value");
+        }
+        return o;
+    }
+
+    private static int[] ints(String s) {
+        return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).mapToInt(Integer::parseInt).toArray();
+    }
+
+    static String usage() {
+        return """
+                usage: BenchMain [--rows gemm,conv,mlp,cnn,transformer] [--threads 1,2] [--train-threads 2]
+                                 [--warmup 3] [--repeats 7] [--warmup-batches 10] [--mlp-batches 469] [--cnn-batches 60]
+                                 [--epoch-repeats 3] [--data DIR] [--json out.json] [--reference ref.json]
+                                 [--markdown table.md] [--commit SHA]
+                """;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.nabla.samples.bench;
+
+import dev.nabla.runtime.cpu.CpuGemm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * float32 C = A B for square n x n matrices through {@link CpuGemm#sgemm}, the kernel every CPU matrix
+ * product goes through (matmul, conv, attention). Calling it directly measures the kernel, not the
+ * allocation of the output tensor, just as the reference calls numpy's sgemm into a preallocated output.
+ */
+final class GemmBench {
+    static final int[] SIZES = {256, 512, 1024, 2048};
+
+    private GemmBench() {}
+
+    static List<Result> run(int threads, int repeats) throws Exception {
+        List<Result> out = new ArrayList<>();
+        for (int n : SIZES) out.add(one(n, threads, repeats));
+        return out;
+    }
+
+    static Result one(int n, int threads, int repeats) throws Exception {
+        SplittableRandom r = new SplittableRandom(n);
+        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) r.nextDouble(-1, 1);
+            b[i] = (float) r.nextDouble(-1, 1);
+        }
+        double flops = 2.0 * n * n * n;
+        // Enough runs that each size takes a comparable, short time; at least 3 for a median.
+        int reps = Math.max(repeats, (int) Math.min(50, 2e10 / flops));
+        int warm = Math.max(2, reps / 3);
+        double[] ms = Timing.measure(warm, reps, () -> CpuGemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        double med = Timing.median(ms);
+        return new Result(BenchKeys.gemm(n, threads), flops / (med * 1e6), "GFLOP/s",
+                "median of " + reps + " after " + warm + " warm-up");
+    }
+}
