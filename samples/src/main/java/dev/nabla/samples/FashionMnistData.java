@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Finds Fashion-MNIST: {@code --data}, {@code $NABLA_DATA}, {@code ~/.nabla/datasets/fashion-mnist},
+ * Finds Fashion-MNIST: {@code --data} (when given, the only folder looked at and downloaded into), else {@code $NABLA_DATA}, {@code ~/.nabla/datasets/fashion-mnist},
  * {@code /usr/share/datasets/fashion-mnist} (Debian's dataset-fashion-mnist), then downloads it from the
  * data set's official mirror into the home cache, verifying each file's SHA-256 (of the decompressed
  * content, so any faithful gzip of the same data passes). With none of these and no network, it falls
@@ -46,22 +46,27 @@ public final class FashionMnistData {
 
     public static Data load(Options o) {
         List<Path> candidates = new ArrayList<>();
-        if (o.has("data")) candidates.add(o.path("data", null));
-        String env = System.getenv("NABLA_DATA");
-        if (env != null && !env.isBlank()) {
-            candidates.add(Path.of(env));
-            candidates.add(Path.of(env, "fashion-mnist"));
-        }
         Path home = Path.of(System.getProperty("user.home"), ".nabla", "datasets", "fashion-mnist");
-        candidates.add(home);
-        candidates.add(Path.of("/usr/share/datasets/fashion-mnist"));
+        // An explicit --data is the only place looked at (and downloaded into): never silently train on other data.
+        Path target = o.has("data") ? o.path("data", null) : home;
+        if (o.has("data")) {
+            candidates.add(target);
+        } else {
+            String env = System.getenv("NABLA_DATA");
+            if (env != null && !env.isBlank()) {
+                candidates.add(Path.of(env));
+                candidates.add(Path.of(env, "fashion-mnist"));
+            }
+            candidates.add(home);
+            candidates.add(Path.of("/usr/share/datasets/fashion-mnist"));
+        }
         for (Path p : candidates) {
             if (FashionMnist.isPresent(p)) return new Data(FashionMnist.train(p), FashionMnist.test(p), p.toString(), false);
         }
         if (!o.flag("no-download")) {
             try {
-                download(home);
-                return new Data(FashionMnist.train(home), FashionMnist.test(home), home.toString(), false);
+                download(target);
+                return new Data(FashionMnist.train(target), FashionMnist.test(target), target.toString(), false);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Fashion-MNIST could not be downloaded ({}); falling back to the subset inside the jar", e.getMessage());
             } catch (InterruptedException e) {

@@ -12,9 +12,12 @@ final class SampleCatalog {
                 new CriticalPointsSample(),
                 new OptimizersSample(),
                 new BatchNormSample(),
+                new FashionMnistMlp(),
+                new FashionMnistCnn(),
                 new CharTransformerSample(),
                 new Seq2SeqSample(),
-                new RnnSample()
-        );
+                new RnnSample(),
+                new Autoencoder(),
+                new Gan());
     }
 }
