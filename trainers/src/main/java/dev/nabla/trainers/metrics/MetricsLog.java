@@ -91,7 +91,8 @@ public final class MetricsLog implements Callback {
             if (!p.startsWith("val_")) addSeries(chart, "val_" + p, "val_" + p);
             if (!chart.getSeriesMap().isEmpty()) charts.add(chart);
         }
-        int cols = Math.min(2, charts.size());
+        // XChart's grid needs rows x cols == charts: two columns only when the panels pair up.
+        int cols = charts.size() % 2 == 0 ? 2 : 1;
         int rowsN = (charts.size() + cols - 1) / cols;
         Path tmp = Files.createTempFile(dir, "metrics", ".png.tmp");
         try (var out = Files.newOutputStream(tmp)) {
