@@ -27,7 +27,7 @@ command -v mvn >/dev/null || { echo "build-bundle: mvn not on PATH" >&2; exit 1;
 command -v jlink >/dev/null || { echo "build-bundle: jlink not on PATH (need a JDK 17+)" >&2; exit 1; }
 
 echo "build-bundle: building the project jars and test classes"
-(cd "$root" && mvn "${mvn_flags[@]}" -DskipTests package dependency:copy-dependencies -DincludeScope=test)
+(cd "$root" && mvn "${mvn_flags[@]}" -DskipTests clean package dependency:copy-dependencies -DincludeScope=test)
 
 rm -rf "$out"
 mkdir -p "$out/jars" "$out/lib" "$out/tests"
@@ -37,7 +37,12 @@ for m in $modules; do
     t="$root/$m/target"
     for j in "$t"/*.jar; do
         [ -e "$j" ] || continue
-        case "$j" in *-tests.jar|*-sources.jar|*-javadoc.jar) ;; *) cp "$j" "$out/jars/" ;; esac
+        case "$(basename "$j")" in
+            *-tests.jar|*-sources.jar|*-javadoc.jar) ;;
+            # the shaded samples jar repeats every dependency already in lib/: take the plain one
+            original-*) cp "$j" "$out/jars/$(basename "$j" | sed 's/^original-//')" ;;
+            *) [ -e "$t/original-$(basename "$j")" ] || cp "$j" "$out/jars/" ;;
+        esac
     done
     if [ -d "$t/test-classes" ] && [ -n "$(ls -A "$t/test-classes")" ]; then
         jar --create --file "$out/tests/$(basename "$m")-tests.jar" -C "$t/test-classes" .
@@ -87,6 +92,8 @@ done
 # jdk.incubator.vector: CpuGemm's vectorised path (run-gpu-tests.sh adds the module, like surefire)
 mods="$(echo "$mods" | tr ',' '\n' | sort -u | paste -sd, -)"
 jlink --add-modules "$mods" --strip-debug --no-man-pages --no-header-files --compress=2 --output "$out/jre"
+# Debian's libjvm.so keeps its symbol tables (about 4 MB); drop them when strip is at hand.
+if command -v strip >/dev/null; then find "$out/jre" -name '*.so' -exec strip --strip-unneeded {} +; fi
 
 cp "$root/ci/run-gpu-tests.sh" "$out/"
 chmod +x "$out/run-gpu-tests.sh"

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locates the native-kernels module directory whether tests run from it or from the reactor root. */
+/** Locates the native-kernels module directory whether tests run from it or from the reactor root; skips the test elsewhere. */
 final class ModuleFiles {
 
     private ModuleFiles() {
@@ -20,7 +20,9 @@ final class ModuleFiles {
         if (Files.isDirectory(nested.resolve("src/main/cuda"))) {
             return nested;
         }
-        throw new IllegalStateException("cannot find native-kernels/src/main/cuda from " + candidate.toAbsolutePath());
+        // Outside the source tree (the GPU bundle ships only compiled tests) the source checks are skipped, visibly.
+        return org.junit.jupiter.api.Assumptions.abort("the CUDA sources (native-kernels/src/main/cuda) are not here ("
+                + candidate.toAbsolutePath() + "); source checks run in the source tree");
     }
 
     static Path cudaSource(String family) {
