@@ -344,8 +344,7 @@ public final class Tensor implements AutoCloseable {
         ensureOpen("applyInPlace");
         src.ensureOpen("applyInPlace");
         ElementwiseOps.checkSameDeviceAndDType("applyInPlace", this, src);
-        Shape.broadcast(shape, src.shape, "applyInPlace " + op);
-        if (!Shape.broadcast(shape, src.shape, "applyInPlace").equals(shape)) {
+        if (!Shape.broadcast(shape, src.shape, "applyInPlace " + op).equals(shape)) {
             throw new ShapeMismatchException("applyInPlace " + op + ": source " + src.shape
                     + " does not broadcast to destination " + shape);
         }
