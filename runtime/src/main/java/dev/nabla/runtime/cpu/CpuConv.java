@@ -23,8 +23,11 @@ import dev.nabla.runtime.backend.ConvKernels;
  * col2im split their own work instead.
  */
 final class CpuConv implements ConvKernels {
-    /** Columns (images x output pixels) a chunk aims for: enough for the GEMM to reach its speed. */
-    private static final int TARGET_COLUMNS = Integer.getInteger("nabla.cpu.conv.columns", 2048);
+    /**
+     * Columns (images x output pixels) a chunk aims for: enough for the GEMM to reach its speed. Images with at
+     * least half as many output pixels go one at a time, with no gather or scatter.
+     */
+    private static final int TARGET_COLUMNS = Integer.getInteger("nabla.cpu.conv.columns", 1024);
     /** Most elements of one chunk's column matrix (4 MB of float32). */
     private static final int MAX_COLUMN_ELEMENTS = 1 << 20;
 
@@ -50,7 +53,7 @@ final class CpuConv implements ConvKernels {
             int threads = CpuThreads.threads();
             int tasks = s.n() >= Math.max(2, threads / 2) ? Math.min(threads, s.n()) : 1;
             int chunk = chunkImages > 0 ? chunkImages
-                    : Math.max(1, Math.min(ceilDiv(TARGET_COLUMNS, p), MAX_COLUMN_ELEMENTS / Math.max(1, Math.max(k, coutG) * p)));
+                    : Math.max(1, Math.min(TARGET_COLUMNS / p, MAX_COLUMN_ELEMENTS / Math.max(1, Math.max(k, coutG) * p)));
             chunk = Math.min(chunk, ceilDiv(s.n(), tasks));
             return new Plan(s.n(), s.groups(), cinG, coutG, k, p, s.h() * s.w(), s.cIn(), s.cOut(), direct, tasks, chunk);
         }

@@ -218,7 +218,9 @@ final class CpuIm2col {
         }
         int from = Math.max(oyLo * ow, -delta), to = Math.min(oyHi * ow, hw - delta);
         int d = plane + delta, c = colOff;
-        for (int i = from; i < to; i++) dx[d + i] += col[c + i];
+        if (to <= from) return;
+        if (CpuGemm.VECTOR) CpuConvVector.add(dx, d + from, col, c + from, to - from);
+        else for (int i = from; i < to; i++) dx[d + i] += col[c + i];
     }
 
     /** One tap of one image in the {@link #flat} case: a plane copy, then zeros where the tap sees padding. */
@@ -256,7 +258,9 @@ final class CpuIm2col {
         }
         int from = Math.max(oyLo * ow, -delta), to = Math.min(oyHi * ow, hw - delta);
         int d = plane + delta, c = colOff;
-        for (int i = from; i < to; i++) dx[d + i] += col[c + i];
+        if (to <= from) return;
+        if (CpuGemm.VECTOR) CpuConvVector.add(dx, d + from, col, c + from, to - from);
+        else for (int i = from; i < to; i++) dx[d + i] += col[c + i];
     }
 
     /**
@@ -285,6 +289,7 @@ final class CpuIm2col {
             for (int b = 0; b < nb; b++) {
                 int src = r * ld + b * p, dst = off + b * imgStride + r * p;
                 if (bias == null) System.arraycopy(buf, src, t, dst, p);
+                else if (CpuGemm.VECTOR) CpuConvVector.addScalar(t, dst, buf, src, p, bv);
                 else for (int i = 0; i < p; i++) t[dst + i] = buf[src + i] + bv;
             }
         }
@@ -297,6 +302,7 @@ final class CpuIm2col {
             for (int b = 0; b < nb; b++) {
                 int src = r * ld + b * p, dst = off + b * imgStride + r * p;
                 if (bias == null) System.arraycopy(buf, src, t, dst, p);
+                else if (CpuGemm.VECTOR) CpuConvVector.addScalar(t, dst, buf, src, p, bv);
                 else for (int i = 0; i < p; i++) t[dst + i] = buf[src + i] + bv;
             }
         }
