@@ -8,27 +8,59 @@ import dev.nabla.runtime.backend.Conv2dSpec;
 import dev.nabla.runtime.backend.ConvKernels;
 
 /**
- * conv2d on the CPU as im2col + GEMM, per (image, group): {@code y_g = W_g [coutG, K] * col [K, P]} with
- * {@code K = cInPerGroup * kh * kw} and {@code P = outH * outW}. Backward-input is {@code W_g^T * dy_g}
- * followed by col2im; backward-weight accumulates {@code dy_g * col^T}. A 1x1, stride-1, unpadded conv
- * uses the input plane itself as the column matrix.
+ * conv2d on the CPU as im2col + GEMM over chunks of images: the columns of {@code nb} images side by side form
+ * one [K, nb * P] matrix ({@code K = cInPerGroup * kh * kw}, {@code P = outH * outW}), so each GEMM is wide even
+ * when the images are small. Per (chunk, group): forward {@code y = W_g [coutG, K] * col}, scattered back to
+ * NCHW with the bias; backward-input {@code dcol = W_g^T * dy} then col2im; backward-weight
+ * {@code dW_g += dy * col^T} (or its transpose {@code dW_g^T += col * dy^T} when K is narrower than coutG, so the
+ * GEMM's columns are the wider side). A chunk of one image reads and writes the tensors in place (and a 1x1,
+ * stride-1, unpadded conv uses the input itself as its column matrix). The float32 and float64 passes are
+ * {@link CpuConvF} and {@link CpuConvD}.
  *
- * <p>Large batches are split across threads by image (each chunk owns one column buffer, and for the
- * weight gradient one partial sum, added up in chunk order so results do not depend on scheduling); small
- * batches run image by image and let the GEMM and im2col split their own work instead.
+ * <p>Large batches are split across threads into contiguous image ranges ("tasks"), each cut into chunks run
+ * in order; the weight gradient keeps one partial sum per task, added up in task order, so results do not
+ * depend on scheduling. Small batches run as one task on the calling thread and let the GEMM, im2col and
+ * col2im split their own work instead.
  */
 final class CpuConv implements ConvKernels {
+    /**
+     * Columns (images x output pixels) a chunk aims for: enough for the GEMM to reach its speed. Images with at
+     * least half as many output pixels go one at a time, with no gather or scatter.
+     */
+    private static final int TARGET_COLUMNS = Integer.getInteger("nabla.cpu.conv.columns", 1024);
+    /** Most elements of one chunk's column matrix (4 MB of float32). */
+    private static final int MAX_COLUMN_ELEMENTS = 1 << 20;
 
-    /** Sizes shared by the three passes. */
-    private record Dims(int n, int groups, int cinG, int coutG, int k, int p, int hw, int cIn, int cOut,
-                        boolean direct, boolean batchParallel) {
-        static Dims of(Conv2dSpec s) {
+    /** Body over a task: its index and its image range [from, to). */
+    @FunctionalInterface
+    interface TaskBody { void run(int task, int from, int to); }
+
+    /** Body over a chunk of nb images from b0. */
+    @FunctionalInterface
+    interface ChunkBody { void run(int b0, int nb); }
+
+    /** Sizes shared by the three passes, and how the batch is cut into tasks and chunks. */
+    record Plan(int n, int groups, int cinG, int coutG, int k, int p, int hw, int cIn, int cOut,
+                boolean direct, int tasks, int chunk) {
+        static Plan of(Conv2dSpec s) { return of(s, 0); }
+
+        /** chunkImages > 0 forces the images per chunk (tests); else it follows TARGET_COLUMNS. */
+        static Plan of(Conv2dSpec s, int chunkImages) {
             int cinG = s.cIn() / s.groups(), coutG = s.cOut() / s.groups();
+            int k = cinG * s.kh() * s.kw(), p = s.outH() * s.outW();
             boolean direct = s.kh() == 1 && s.kw() == 1 && s.strideH() == 1 && s.strideW() == 1
                     && s.padH() == 0 && s.padW() == 0;
-            boolean batchParallel = s.n() >= Math.max(2, CpuThreads.threads() / 2);
-            return new Dims(s.n(), s.groups(), cinG, coutG, cinG * s.kh() * s.kw(), s.outH() * s.outW(),
-                    s.h() * s.w(), s.cIn(), s.cOut(), direct, batchParallel);
+            int threads = CpuThreads.threads();
+            int tasks = s.n() >= Math.max(2, threads / 2) ? Math.min(threads, s.n()) : 1;
+            int chunk = chunkImages > 0 ? chunkImages
+                    : Math.max(1, Math.min(TARGET_COLUMNS / p, MAX_COLUMN_ELEMENTS / Math.max(1, Math.max(k, coutG) * p)));
+            chunk = Math.min(chunk, ceilDiv(s.n(), tasks));
+            return new Plan(s.n(), s.groups(), cinG, coutG, k, p, s.h() * s.w(), s.cIn(), s.cOut(), direct, tasks, chunk);
+        }
+
+        /** The same sizes cut into the given tasks and images per chunk (tests). */
+        Plan split(int tasks, int chunk) {
+            return new Plan(n, groups, cinG, coutG, k, p, hw, cIn, cOut, direct, Math.min(tasks, n), chunk);
         }
 
         int xOff(int img, int g) { return (img * cIn + g * cinG) * hw; }
@@ -37,10 +69,24 @@ final class CpuConv implements ConvKernels {
 
         int wOff(int g) { return g * coutG * k; }
 
-        /** Runs body over images: split across threads for large batches, else on the calling thread. */
-        void forImages(CpuThreads.RangeBody body) {
-            if (batchParallel) CpuThreads.parallelFor(n, 1, body);
-            else body.run(0, n);
+        /** Runs body over the tasks: across threads when there are several, else on the calling thread. */
+        void forTasks(TaskBody body) {
+            if (tasks == 1) {
+                body.run(0, 0, n);
+                return;
+            }
+            CpuThreads.parallelFor(tasks, 1, (tf, tt) -> {
+                for (int t = tf; t < tt; t++) body.run(t, (int) ((long) n * t / tasks), (int) ((long) n * (t + 1) / tasks));
+            });
+        }
+
+        /** Cuts [from, to) into near-equal chunks of at most {@link #chunk} images, in order. */
+        void forChunks(int from, int to, ChunkBody body) {
+            int m = to - from, count = ceilDiv(m, chunk);
+            for (int c = 0; c < count; c++) {
+                int b0 = from + (int) ((long) m * c / count), b1 = from + (int) ((long) m * (c + 1) / count);
+                body.run(b0, b1 - b0);
+            }
         }
     }
 
@@ -50,11 +96,7 @@ final class CpuConv implements ConvKernels {
         CpuBuffer bias = biasb == null ? null : CpuBuffer.of(biasb, "conv2d");
         check("conv2d", s, x, (long) s.n() * s.cIn() * s.h() * s.w(), w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
         if (bias != null) check("conv2d", s, bias, s.cOut(), x, x.size);
-        Dims d = Dims.of(s);
-        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) s.n() * s.cOut() * d.p());
-        if (x.dtype == DType.FLOAT32) forwardF(x.f, w.f, bias == null ? null : bias.f, y.f, s, d);
-        else forwardD(x.d, w.d, bias == null ? null : bias.d, y.d, s, d);
-        return y;
+        return forward(x, w, bias, s, Plan.of(s));
     }
 
     @Override
@@ -62,11 +104,7 @@ final class CpuConv implements ConvKernels {
         CpuBuffer dy = CpuBuffer.of(dyb, "conv2d_backward_input"), w = CpuBuffer.of(wb, "conv2d_backward_input");
         check("conv2d_backward_input", s, dy, (long) s.n() * s.cOut() * s.outH() * s.outW(),
                 w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
-        Dims d = Dims.of(s);
-        CpuBuffer dx = CpuBackend.alloc(dy.dtype, (long) s.n() * s.cIn() * d.hw());
-        if (dy.dtype == DType.FLOAT32) backwardInputF(dy.f, w.f, dx.f, s, d);
-        else backwardInputD(dy.d, w.d, dx.d, s, d);
-        return dx;
+        return backwardInput(dy, w, s, Plan.of(s));
     }
 
     @Override
@@ -74,184 +112,38 @@ final class CpuConv implements ConvKernels {
         CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
         check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
                 dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
-        Dims d = Dims.of(s);
-        int chunks = d.batchParallel() ? Math.min(CpuThreads.threads(), d.n()) : 1;
-        int wSize = s.cOut() * d.k();
-        CpuBuffer dw = CpuBackend.alloc(x.dtype, wSize);
-        if (x.dtype == DType.FLOAT32) {
-            float[][] parts = new float[chunks][];
-            parts[0] = dw.f;
-            for (int c = 1; c < chunks; c++) parts[c] = new float[wSize];
-            CpuThreads.parallelFor(chunks, 1, (cf, ct) -> {
-                float[] col = d.direct() ? null : new float[d.k() * d.p()];
-                for (int c = cf; c < ct; c++) {
-                    for (int img = (int) ((long) d.n() * c / chunks), end = (int) ((long) d.n() * (c + 1) / chunks); img < end; img++) {
-                        weightGradF(x.f, dy.f, parts[c], col, img, s, d);
-                    }
-                }
-            });
-            CpuThreads.parallelFor(wSize, 4096, (from, to) -> {
-                for (int c = 1; c < chunks; c++) {
-                    float[] part = parts[c];
-                    for (int i = from; i < to; i++) dw.f[i] += part[i];
-                }
-            });
-        } else {
-            double[][] parts = new double[chunks][];
-            parts[0] = dw.d;
-            for (int c = 1; c < chunks; c++) parts[c] = new double[wSize];
-            CpuThreads.parallelFor(chunks, 1, (cf, ct) -> {
-                double[] col = d.direct() ? null : new double[d.k() * d.p()];
-                for (int c = cf; c < ct; c++) {
-                    for (int img = (int) ((long) d.n() * c / chunks), end = (int) ((long) d.n() * (c + 1) / chunks); img < end; img++) {
-                        weightGradD(x.d, dy.d, parts[c], col, img, s, d);
-                    }
-                }
-            });
-            CpuThreads.parallelFor(wSize, 4096, (from, to) -> {
-                for (int c = 1; c < chunks; c++) {
-                    double[] part = parts[c];
-                    for (int i = from; i < to; i++) dw.d[i] += part[i];
-                }
-            });
-        }
+        return backwardWeight(x, dy, s, Plan.of(s));
+    }
+
+    // ---------------------------------------------------------------- passes with an explicit plan (tests)
+
+    static CpuBuffer forward(CpuBuffer x, CpuBuffer w, CpuBuffer bias, Conv2dSpec s, Plan d) {
+        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) s.n() * s.cOut() * d.p());
+        if (x.dtype == DType.FLOAT32) CpuConvF.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s, d);
+        else CpuConvD.forward(x.d, w.d, bias == null ? null : bias.d, y.d, s, d);
+        return y;
+    }
+
+    static CpuBuffer backwardInput(CpuBuffer dy, CpuBuffer w, Conv2dSpec s, Plan d) {
+        CpuBuffer dx = CpuBackend.alloc(dy.dtype, (long) s.n() * s.cIn() * d.hw());
+        if (dy.dtype == DType.FLOAT32) CpuConvF.backwardInput(dy.f, w.f, dx.f, s, d);
+        else CpuConvD.backwardInput(dy.d, w.d, dx.d, s, d);
+        return dx;
+    }
+
+    static CpuBuffer backwardWeight(CpuBuffer x, CpuBuffer dy, Conv2dSpec s, Plan d) {
+        CpuBuffer dw = CpuBackend.alloc(x.dtype, (long) s.cOut() * d.k());
+        if (x.dtype == DType.FLOAT32) CpuConvF.backwardWeight(x.f, dy.f, dw.f, s, d);
+        else CpuConvD.backwardWeight(x.d, dy.d, dw.d, s, d);
         return dw;
     }
 
-    // ---------------------------------------------------------------- float32
+    // ---------------------------------------------------------------- helpers
 
-    private static void forwardF(float[] x, float[] w, float[] bias, float[] y, Conv2dSpec s, Dims d) {
-        d.forImages((from, to) -> {
-            float[] col = d.direct() ? null : new float[d.k() * d.p()];
-            for (int img = from; img < to; img++) {
-                for (int g = 0; g < d.groups(); g++) {
-                    float[] src = x;
-                    int srcOff = d.xOff(img, g);
-                    if (!d.direct()) {
-                        im2colF(x, srcOff, col, s, d);
-                        src = col;
-                        srcOff = 0;
-                    }
-                    CpuGemm.sgemm(false, false, d.coutG(), d.p(), d.k(), 1f, w, d.wOff(g), d.k(),
-                            src, srcOff, d.p(), 0f, y, d.yOff(img, g), d.p());
-                }
-                if (bias != null) {
-                    for (int co = 0; co < d.cOut(); co++) {
-                        float b = bias[co];
-                        for (int i = (img * d.cOut() + co) * d.p(), end = i + d.p(); i < end; i++) y[i] += b;
-                    }
-                }
-            }
-        });
-    }
+    static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
 
-    private static void backwardInputF(float[] dy, float[] w, float[] dx, Conv2dSpec s, Dims d) {
-        d.forImages((from, to) -> {
-            float[] col = d.direct() ? null : new float[d.k() * d.p()];
-            for (int img = from; img < to; img++) {
-                for (int g = 0; g < d.groups(); g++) {
-                    if (d.direct()) {
-                        CpuGemm.sgemm(true, false, d.k(), d.p(), d.coutG(), 1f, w, d.wOff(g), d.k(),
-                                dy, d.yOff(img, g), d.p(), 0f, dx, d.xOff(img, g), d.p());
-                        continue;
-                    }
-                    CpuGemm.sgemm(true, false, d.k(), d.p(), d.coutG(), 1f, w, d.wOff(g), d.k(),
-                            dy, d.yOff(img, g), d.p(), 0f, col, 0, d.p());
-                    int dxOff = d.xOff(img, g);
-                    CpuThreads.parallelFor(d.cinG(), grain(s.kh() * s.kw() * d.p()),
-                            (cf, ct) -> CpuIm2col.col2im(col, dx, dxOff, s, cf, ct));
-                }
-            }
-        });
-    }
-
-    private static void weightGradF(float[] x, float[] dy, float[] dw, float[] col, int img, Conv2dSpec s, Dims d) {
-        for (int g = 0; g < d.groups(); g++) {
-            float[] src = x;
-            int srcOff = d.xOff(img, g);
-            if (!d.direct()) {
-                im2colF(x, srcOff, col, s, d);
-                src = col;
-                srcOff = 0;
-            }
-            CpuGemm.sgemm(false, true, d.coutG(), d.k(), d.p(), 1f, dy, d.yOff(img, g), d.p(),
-                    src, srcOff, d.p(), 1f, dw, d.wOff(g), d.k());
-        }
-    }
-
-    private static void im2colF(float[] x, int xOff, float[] col, Conv2dSpec s, Dims d) {
-        CpuThreads.parallelFor(d.k(), grain(d.p()), (rf, rt) -> CpuIm2col.im2col(x, xOff, col, s, rf, rt));
-    }
-
-    // ---------------------------------------------------------------- float64 (same structure)
-
-    private static void forwardD(double[] x, double[] w, double[] bias, double[] y, Conv2dSpec s, Dims d) {
-        d.forImages((from, to) -> {
-            double[] col = d.direct() ? null : new double[d.k() * d.p()];
-            for (int img = from; img < to; img++) {
-                for (int g = 0; g < d.groups(); g++) {
-                    double[] src = x;
-                    int srcOff = d.xOff(img, g);
-                    if (!d.direct()) {
-                        im2colD(x, srcOff, col, s, d);
-                        src = col;
-                        srcOff = 0;
-                    }
-                    CpuGemm.dgemm(false, false, d.coutG(), d.p(), d.k(), 1.0, w, d.wOff(g), d.k(),
-                            src, srcOff, d.p(), 0.0, y, d.yOff(img, g), d.p());
-                }
-                if (bias != null) {
-                    for (int co = 0; co < d.cOut(); co++) {
-                        double b = bias[co];
-                        for (int i = (img * d.cOut() + co) * d.p(), end = i + d.p(); i < end; i++) y[i] += b;
-                    }
-                }
-            }
-        });
-    }
-
-    private static void backwardInputD(double[] dy, double[] w, double[] dx, Conv2dSpec s, Dims d) {
-        d.forImages((from, to) -> {
-            double[] col = d.direct() ? null : new double[d.k() * d.p()];
-            for (int img = from; img < to; img++) {
-                for (int g = 0; g < d.groups(); g++) {
-                    if (d.direct()) {
-                        CpuGemm.dgemm(true, false, d.k(), d.p(), d.coutG(), 1.0, w, d.wOff(g), d.k(),
-                                dy, d.yOff(img, g), d.p(), 0.0, dx, d.xOff(img, g), d.p());
-                        continue;
-                    }
-                    CpuGemm.dgemm(true, false, d.k(), d.p(), d.coutG(), 1.0, w, d.wOff(g), d.k(),
-                            dy, d.yOff(img, g), d.p(), 0.0, col, 0, d.p());
-                    int dxOff = d.xOff(img, g);
-                    CpuThreads.parallelFor(d.cinG(), grain(s.kh() * s.kw() * d.p()),
-                            (cf, ct) -> CpuIm2col.col2im(col, dx, dxOff, s, cf, ct));
-                }
-            }
-        });
-    }
-
-    private static void weightGradD(double[] x, double[] dy, double[] dw, double[] col, int img, Conv2dSpec s, Dims d) {
-        for (int g = 0; g < d.groups(); g++) {
-            double[] src = x;
-            int srcOff = d.xOff(img, g);
-            if (!d.direct()) {
-                im2colD(x, srcOff, col, s, d);
-                src = col;
-                srcOff = 0;
-            }
-            CpuGemm.dgemm(false, true, d.coutG(), d.k(), d.p(), 1.0, dy, d.yOff(img, g), d.p(),
-                    src, srcOff, d.p(), 1.0, dw, d.wOff(g), d.k());
-        }
-    }
-
-    private static void im2colD(double[] x, int xOff, double[] col, Conv2dSpec s, Dims d) {
-        CpuThreads.parallelFor(d.k(), grain(d.p()), (rf, rt) -> CpuIm2col.im2col(x, xOff, col, s, rf, rt));
-    }
-
-    // ---------------------------------------------------------------- checks
-
-    /** Rows per task so that each task copies at least ~32K elements. */
-    private static int grain(int perRow) { return Math.max(1, 32768 / Math.max(1, perRow)); }
+    /** Items per task so that each task handles at least ~32K elements. */
+    static int grain(int perItem) { return Math.max(1, 32768 / Math.max(1, perItem)); }
 
     /** Cheap guards for direct backend callers; the op layer has already validated shapes with better messages. */
     private static void check(String op, Conv2dSpec s, CpuBuffer a, long aSize, CpuBuffer b, long bSize) {
