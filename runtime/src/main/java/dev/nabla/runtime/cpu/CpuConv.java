@@ -21,6 +21,9 @@ import dev.nabla.runtime.backend.ConvKernels;
  * in order; the weight gradient keeps one partial sum per task, added up in task order, so results do not
  * depend on scheduling. Small batches run as one task on the calling thread and let the GEMM, im2col and
  * col2im split their own work instead.
+ *
+ * <p>Convolutions with a short reduction (one group, {@code cIn * kh * kw <= 27}) take {@link CpuConvDirect}'s
+ * direct forward and backward-weight instead; their input gradient stays here.
  */
 final class CpuConv implements ConvKernels {
     /**
@@ -96,6 +99,7 @@ final class CpuConv implements ConvKernels {
         CpuBuffer bias = biasb == null ? null : CpuBuffer.of(biasb, "conv2d");
         check("conv2d", s, x, (long) s.n() * s.cIn() * s.h() * s.w(), w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
         if (bias != null) check("conv2d", s, bias, s.cOut(), x, x.size);
+        if (CpuConvDirect.applies(s)) return CpuConvDirect.forward(x, w, bias, s);
         return forward(x, w, bias, s, Plan.of(s));
     }
 
@@ -112,6 +116,7 @@ final class CpuConv implements ConvKernels {
         CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
         check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
                 dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
+        if (CpuConvDirect.applies(s)) return CpuConvDirect.backwardWeight(x, dy, s);
         return backwardWeight(x, dy, s, Plan.of(s));
     }
 
