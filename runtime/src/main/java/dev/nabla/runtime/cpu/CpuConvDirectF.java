@@ -34,13 +34,15 @@ final class CpuConvDirectF {
         int k = g.k(), oh = g.oh(), ow = g.ow(), wp = g.wp(), p = oh * ow, cOut = s.cOut();
         CpuThreads.parallelFor(s.n(), CpuConv.grain(cOut * k * p), (from, to) -> {
             float[] xp = scratch(0, s.cIn() * g.plane());
-            float[] out = g.flat() ? scratch(1, g.run()) : null;
+            float[] out = g.flat() && !CpuGemm.VECTOR ? scratch(1, g.run()) : null;
             for (int img = from; img < to; img++) {
                 pad(x, img, xp, s, g);
                 for (int co = 0; co < cOut; co++) {
                     float b = bias == null ? 0f : bias[co];
                     int yOff = (img * cOut + co) * p;
-                    if (g.flat()) {
+                    if (g.flat() && CpuGemm.VECTOR) {
+                        CpuConvVector.tapRows(xp, g.off(), w, co * k, k, b, y, yOff, oh, ow, wp);
+                    } else if (g.flat()) {
                         run(xp, 0, 1, g.off(), w, co * k, k, b, out, 0, g.run());
                         for (int oy = 0; oy < oh; oy++) System.arraycopy(out, oy * wp, y, yOff + oy * ow, ow);
                     } else {
@@ -56,9 +58,7 @@ final class CpuConvDirectF {
     /** out[o + i] = b + sum_t w[wOff + t] * xp[base + off[t] + i * step], for i in [0, len). */
     private static void run(float[] xp, int base, int step, int[] off, float[] w, int wOff, int k, float b,
                             float[] out, int o, int len) {
-        if (step == 1 && CpuGemm.VECTOR) {
-            CpuConvVector.taps(xp, base, off, w, wOff, k, b, out, o, len);
-        } else if (step == 1) {
+        if (step == 1) {
             Arrays.fill(out, o, o + len, b);
             for (int t = 0; t < k; t++) {
                 float wt = w[wOff + t];

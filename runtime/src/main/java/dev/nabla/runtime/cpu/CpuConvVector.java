@@ -55,35 +55,30 @@ final class CpuConvVector {
     static int floatLanes() { return SF.length(); }
 
     /**
-     * {@code out[o + i] = b + sum_t w[wOff + t] * xp[base + off[t] + i]} for i in [0, len) (fused multiply-adds
-     * in tap order), four vectors at a time so that four accumulation chains are in flight.
+     * One output plane of the direct conv at both strides 1: {@code y[yOff + oy * ow + ox] = b + sum_t w[wOff + t] *
+     * xp[oy * wp + off[t] + ox]} (fused multiply-adds in tap order), straight into the output's rows. A row is
+     * covered by whole vectors, the last one shifted back to end at the row's end (it recomputes a few outputs,
+     * to the same values); rows narrower than a vector run scalar.
      */
-    static void taps(float[] xp, int base, int[] off, float[] w, int wOff, int k, float b, float[] out, int o, int len) {
-        int l = SF.length(), i = 0;
-        for (int end = len - 4 * l; i <= end; i += 4 * l) {
-            FloatVector a0 = FloatVector.broadcast(SF, b), a1 = a0, a2 = a0, a3 = a0;
-            for (int t = 0; t < k; t++) {
-                FloatVector wt = FloatVector.broadcast(SF, w[wOff + t]);
-                int src = base + off[t] + i;
-                a0 = FloatVector.fromArray(SF, xp, src).fma(wt, a0);
-                a1 = FloatVector.fromArray(SF, xp, src + l).fma(wt, a1);
-                a2 = FloatVector.fromArray(SF, xp, src + 2 * l).fma(wt, a2);
-                a3 = FloatVector.fromArray(SF, xp, src + 3 * l).fma(wt, a3);
+    static void tapRows(float[] xp, int[] off, float[] w, int wOff, int k, float b, float[] y, int yOff, int oh, int ow, int wp) {
+        int l = SF.length();
+        for (int oy = 0; oy < oh; oy++) {
+            int src = oy * wp, o = yOff + oy * ow;
+            if (ow < l) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float a = b;
+                    for (int t = 0; t < k; t++) a = Math.fma(xp[src + off[t] + ox], w[wOff + t], a);
+                    y[o + ox] = a;
+                }
+                continue;
             }
-            a0.intoArray(out, o + i);
-            a1.intoArray(out, o + i + l);
-            a2.intoArray(out, o + i + 2 * l);
-            a3.intoArray(out, o + i + 3 * l);
-        }
-        for (int end = len - l; i <= end; i += l) {
-            FloatVector a = FloatVector.broadcast(SF, b);
-            for (int t = 0; t < k; t++) a = FloatVector.fromArray(SF, xp, base + off[t] + i).fma(FloatVector.broadcast(SF, w[wOff + t]), a);
-            a.intoArray(out, o + i);
-        }
-        for (; i < len; i++) {
-            float a = b;
-            for (int t = 0; t < k; t++) a = Math.fma(xp[base + off[t] + i], w[wOff + t], a);
-            out[o + i] = a;
+            for (int ox = 0; ; ox += l) {
+                int c = Math.min(ox, ow - l);
+                FloatVector a = FloatVector.broadcast(SF, b);
+                for (int t = 0; t < k; t++) a = FloatVector.fromArray(SF, xp, src + off[t] + c).fma(FloatVector.broadcast(SF, w[wOff + t]), a);
+                a.intoArray(y, o + c);
+                if (c == ow - l) break;
+            }
         }
     }
 
@@ -127,35 +122,30 @@ final class CpuConvVector {
     static int doubleLanes() { return SD.length(); }
 
     /**
-     * {@code out[o + i] = b + sum_t w[wOff + t] * xp[base + off[t] + i]} for i in [0, len) (fused multiply-adds
-     * in tap order), four vectors at a time so that four accumulation chains are in flight.
+     * One output plane of the direct conv at both strides 1: {@code y[yOff + oy * ow + ox] = b + sum_t w[wOff + t] *
+     * xp[oy * wp + off[t] + ox]} (fused multiply-adds in tap order), straight into the output's rows. A row is
+     * covered by whole vectors, the last one shifted back to end at the row's end (it recomputes a few outputs,
+     * to the same values); rows narrower than a vector run scalar.
      */
-    static void taps(double[] xp, int base, int[] off, double[] w, int wOff, int k, double b, double[] out, int o, int len) {
-        int l = SD.length(), i = 0;
-        for (int end = len - 4 * l; i <= end; i += 4 * l) {
-            DoubleVector a0 = DoubleVector.broadcast(SD, b), a1 = a0, a2 = a0, a3 = a0;
-            for (int t = 0; t < k; t++) {
-                DoubleVector wt = DoubleVector.broadcast(SD, w[wOff + t]);
-                int src = base + off[t] + i;
-                a0 = DoubleVector.fromArray(SD, xp, src).fma(wt, a0);
-                a1 = DoubleVector.fromArray(SD, xp, src + l).fma(wt, a1);
-                a2 = DoubleVector.fromArray(SD, xp, src + 2 * l).fma(wt, a2);
-                a3 = DoubleVector.fromArray(SD, xp, src + 3 * l).fma(wt, a3);
+    static void tapRows(double[] xp, int[] off, double[] w, int wOff, int k, double b, double[] y, int yOff, int oh, int ow, int wp) {
+        int l = SD.length();
+        for (int oy = 0; oy < oh; oy++) {
+            int src = oy * wp, o = yOff + oy * ow;
+            if (ow < l) {
+                for (int ox = 0; ox < ow; ox++) {
+                    double a = b;
+                    for (int t = 0; t < k; t++) a = Math.fma(xp[src + off[t] + ox], w[wOff + t], a);
+                    y[o + ox] = a;
+                }
+                continue;
             }
-            a0.intoArray(out, o + i);
-            a1.intoArray(out, o + i + l);
-            a2.intoArray(out, o + i + 2 * l);
-            a3.intoArray(out, o + i + 3 * l);
-        }
-        for (int end = len - l; i <= end; i += l) {
-            DoubleVector a = DoubleVector.broadcast(SD, b);
-            for (int t = 0; t < k; t++) a = DoubleVector.fromArray(SD, xp, base + off[t] + i).fma(DoubleVector.broadcast(SD, w[wOff + t]), a);
-            a.intoArray(out, o + i);
-        }
-        for (; i < len; i++) {
-            double a = b;
-            for (int t = 0; t < k; t++) a = Math.fma(xp[base + off[t] + i], w[wOff + t], a);
-            out[o + i] = a;
+            for (int ox = 0; ; ox += l) {
+                int c = Math.min(ox, ow - l);
+                DoubleVector a = DoubleVector.broadcast(SD, b);
+                for (int t = 0; t < k; t++) a = DoubleVector.fromArray(SD, xp, src + off[t] + c).fma(DoubleVector.broadcast(SD, w[wOff + t]), a);
+                a.intoArray(y, o + c);
+                if (c == ow - l) break;
+            }
         }
     }
 
