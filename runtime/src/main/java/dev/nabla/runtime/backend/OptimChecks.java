@@ -41,4 +41,31 @@ public final class OptimChecks {
         }
         state(op, param, name, buffer);
     }
+
+    // ---- one call per kernel, so every backend validates each optimiser the same way ----
+
+    public static void sgd(Buffer param, Buffer grad, Buffer momentumBuf, double momentum) {
+        check("sgd", param, grad);
+        state("sgd", param, "momentum_buffer", momentumBuf, momentum != 0, "momentum is " + momentum);
+    }
+
+    public static void adam(String op, Buffer param, Buffer grad, Buffer expAvg, Buffer expAvgSq, Buffer maxExpAvgSq) {
+        check(op, param, grad);
+        state(op, param, "exp_avg", expAvg);
+        state(op, param, "exp_avg_sq", expAvgSq);
+        state(op, param, "max_exp_avg_sq", maxExpAvgSq, false, "");
+    }
+
+    public static void adagrad(Buffer param, Buffer grad, Buffer sum) {
+        check("adagrad", param, grad);
+        state("adagrad", param, "sum", sum);
+    }
+
+    public static void rmsprop(Buffer param, Buffer grad, Buffer squareAvg, Buffer momentumBuf, Buffer gradAvg,
+                               double momentum, boolean centered) {
+        check("rmsprop", param, grad);
+        state("rmsprop", param, "square_avg", squareAvg);
+        state("rmsprop", param, "momentum_buffer", momentumBuf, momentum > 0, "momentum is " + momentum);
+        state("rmsprop", param, "grad_avg", gradAvg, centered, "centered is true");
+    }
 }

@@ -17,8 +17,7 @@ final class CpuOptim implements OptimKernels {
     @Override public void sgd(Buffer param, Buffer grad, Buffer momentumBuf, double lr, double momentum, double dampening,
                               double weightDecay, boolean nesterov, boolean firstStep) {
         String op = "sgd";
-        OptimChecks.check(op, param, grad);
-        OptimChecks.state(op, param, "momentum_buffer", momentumBuf, momentum != 0, "momentum is " + momentum);
+        OptimChecks.sgd(param, grad, momentumBuf, momentum);
         CpuBuffer p = CpuBuffer.of(param, op), g = CpuBuffer.of(grad, op);
         CpuBuffer b = momentum != 0 ? CpuBuffer.of(momentumBuf, op) : null;
         boolean decay = weightDecay != 0, first = firstStep;
@@ -59,10 +58,7 @@ final class CpuOptim implements OptimKernels {
                                double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                                double biasCorrection1, double biasCorrection2) {
         String op = decoupled ? "adamw" : "adam";
-        OptimChecks.check(op, param, grad);
-        OptimChecks.state(op, param, "exp_avg", expAvg);
-        OptimChecks.state(op, param, "exp_avg_sq", expAvgSq);
-        OptimChecks.state(op, param, "max_exp_avg_sq", maxExpAvgSq, false, "");
+        OptimChecks.adam(op, param, grad, expAvg, expAvgSq, maxExpAvgSq);
         CpuBuffer p = CpuBuffer.of(param, op), g = CpuBuffer.of(grad, op);
         CpuBuffer m = CpuBuffer.of(expAvg, op), v = CpuBuffer.of(expAvgSq, op);
         CpuBuffer vMax = maxExpAvgSq == null ? null : CpuBuffer.of(maxExpAvgSq, op);
@@ -114,8 +110,7 @@ final class CpuOptim implements OptimKernels {
 
     @Override public void adagrad(Buffer param, Buffer grad, Buffer sum, double clr, double weightDecay, double eps) {
         String op = "adagrad";
-        OptimChecks.check(op, param, grad);
-        OptimChecks.state(op, param, "sum", sum);
+        OptimChecks.adagrad(param, grad, sum);
         CpuBuffer p = CpuBuffer.of(param, op), g = CpuBuffer.of(grad, op), s = CpuBuffer.of(sum, op);
         boolean decay = weightDecay != 0;
         if (p.f != null) {
@@ -147,10 +142,7 @@ final class CpuOptim implements OptimKernels {
     @Override public void rmsprop(Buffer param, Buffer grad, Buffer squareAvg, Buffer momentumBuf, Buffer gradAvg, double lr,
                                   double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         String op = "rmsprop";
-        OptimChecks.check(op, param, grad);
-        OptimChecks.state(op, param, "square_avg", squareAvg);
-        OptimChecks.state(op, param, "momentum_buffer", momentumBuf, momentum > 0, "momentum is " + momentum);
-        OptimChecks.state(op, param, "grad_avg", gradAvg, centered, "centered is true");
+        OptimChecks.rmsprop(param, grad, squareAvg, momentumBuf, gradAvg, momentum, centered);
         CpuBuffer p = CpuBuffer.of(param, op), g = CpuBuffer.of(grad, op), sq = CpuBuffer.of(squareAvg, op);
         CpuBuffer b = momentum > 0 ? CpuBuffer.of(momentumBuf, op) : null;
         CpuBuffer ga = centered ? CpuBuffer.of(gradAvg, op) : null;

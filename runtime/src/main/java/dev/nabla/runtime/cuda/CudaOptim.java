@@ -24,8 +24,7 @@ final class CudaOptim extends CudaFamily implements OptimKernels {
     @Override public void sgd(Buffer param, Buffer grad, Buffer momentumBuf, double lr, double momentum, double dampening,
                               double weightDecay, boolean nesterov, boolean firstStep) {
         String op = "sgd";
-        OptimChecks.check(op, param, grad);
-        OptimChecks.state(op, param, "momentum_buffer", momentumBuf, momentum != 0, "momentum is " + momentum);
+        OptimChecks.sgd(param, grad, momentumBuf, momentum);
         CudaBuffer p = buf(param, op), g = buf(grad, op);
         CudaBuffer b = momentum != 0 ? buf(momentumBuf, op) : null;
         long n = p.size();
@@ -39,10 +38,7 @@ final class CudaOptim extends CudaFamily implements OptimKernels {
                                double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                                double biasCorrection1, double biasCorrection2) {
         String op = decoupled ? "adamw" : "adam";
-        OptimChecks.check(op, param, grad);
-        OptimChecks.state(op, param, "exp_avg", expAvg);
-        OptimChecks.state(op, param, "exp_avg_sq", expAvgSq);
-        OptimChecks.state(op, param, "max_exp_avg_sq", maxExpAvgSq, false, "");
+        OptimChecks.adam(op, param, grad, expAvg, expAvgSq, maxExpAvgSq);
         CudaBuffer p = buf(param, op), g = buf(grad, op), m = buf(expAvg, op), v = buf(expAvgSq, op);
         CudaBuffer vMax = maxExpAvgSq == null ? null : buf(maxExpAvgSq, op);
         long n = p.size();
@@ -73,8 +69,7 @@ final class CudaOptim extends CudaFamily implements OptimKernels {
 
     @Override public void adagrad(Buffer param, Buffer grad, Buffer sum, double clr, double weightDecay, double eps) {
         String op = "adagrad";
-        OptimChecks.check(op, param, grad);
-        OptimChecks.state(op, param, "sum", sum);
+        OptimChecks.adagrad(param, grad, sum);
         CudaBuffer p = buf(param, op), g = buf(grad, op), s = buf(sum, op);
         long n = p.size();
         if (n == 0) return;
@@ -85,10 +80,7 @@ final class CudaOptim extends CudaFamily implements OptimKernels {
     @Override public void rmsprop(Buffer param, Buffer grad, Buffer squareAvg, Buffer momentumBuf, Buffer gradAvg, double lr,
                                   double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         String op = "rmsprop";
-        OptimChecks.check(op, param, grad);
-        OptimChecks.state(op, param, "square_avg", squareAvg);
-        OptimChecks.state(op, param, "momentum_buffer", momentumBuf, momentum > 0, "momentum is " + momentum);
-        OptimChecks.state(op, param, "grad_avg", gradAvg, centered, "centered is true");
+        OptimChecks.rmsprop(param, grad, squareAvg, momentumBuf, gradAvg, momentum, centered);
         CudaBuffer p = buf(param, op), g = buf(grad, op), sq = buf(squareAvg, op);
         CudaBuffer b = momentum > 0 ? buf(momentumBuf, op) : null;
         CudaBuffer ga = centered ? buf(gradAvg, op) : null;
