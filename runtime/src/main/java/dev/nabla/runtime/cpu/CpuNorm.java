@@ -20,6 +20,11 @@ final class CpuNorm implements NormKernels {
         CpuBuffer xb = CpuBuffer.of(x, "layer_norm"), w = opt(weight), b = opt(bias);
         DType dt = xb.dtype;
         CpuBuffer out = CpuBackend.alloc(dt, xb.size), mean = CpuBackend.alloc(dt, rows), rstd = CpuBackend.alloc(dt, rows);
+        if (dt == DType.FLOAT32) {
+            CpuLayerNormF.forward(xb.f, w == null ? null : w.f, b == null ? null : b.f, out.f, mean.f, rstd.f,
+                    rows, cols, eps, grain(cols));
+            return new NormResult(out, mean, rstd, null);
+        }
         CpuThreads.parallelFor(rows, grain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * cols;
@@ -65,6 +70,13 @@ final class CpuNorm implements NormKernels {
         CpuBuffer w = opt(weight);
         DType dt = xb.dtype;
         CpuBuffer dx = CpuBackend.alloc(dt, xb.size);
+        if (dt == DType.FLOAT32) {
+            CpuBuffer dw = w == null ? null : CpuBackend.alloc(dt, cols);
+            CpuBuffer db = hasBias ? CpuBackend.alloc(dt, cols) : null;
+            CpuLayerNormF.backward(g.f, xb.f, mu.f, rs.f, w == null ? null : w.f, dx.f,
+                    dw == null ? null : dw.f, db == null ? null : db.f, rows, cols, grain(cols));
+            return new NormGrads(dx, dw, db);
+        }
         CpuThreads.parallelFor(rows, grain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * cols;

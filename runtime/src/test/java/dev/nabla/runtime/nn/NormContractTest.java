@@ -85,6 +85,33 @@ class NormContractTest {
         assertClose(ref, y, 1e-4, 1e-4, "layer_norm of 1e4 + small noise");
     }
 
+    /**
+     * The float32 layer-norm path (its own kernel) against the float64 one on the same float32-rounded values,
+     * for widths around its 4-way unrolling and 16-column gradient blocks, with and without the affine terms.
+     */
+    @ParameterizedTest @ValueSource(ints = {1, 3, 4, 5, 16, 17, 33, 130})
+    void float32LayerNormForwardAndBackwardAgreeWithFloat64(int cols) {
+        for (int affine = 0; affine < 4; affine++) {
+            boolean hasW = (affine & 1) != 0, hasB = (affine & 2) != 0;
+            Tensor x32 = TestTensors.random(11 + cols, DType.FLOAT32, Device.CPU, 7, cols).requiresGrad(true);
+            Tensor w32 = hasW ? TestTensors.random(12, DType.FLOAT32, Device.CPU, cols).requiresGrad(true) : null;
+            Tensor b32 = hasB ? TestTensors.random(13, DType.FLOAT32, Device.CPU, cols).requiresGrad(true) : null;
+            Tensor g32 = TestTensors.random(14, DType.FLOAT32, Device.CPU, 7, cols);
+            Tensor x64 = x32.detach().to(DType.FLOAT64).requiresGrad(true);
+            Tensor w64 = hasW ? w32.detach().to(DType.FLOAT64).requiresGrad(true) : null;
+            Tensor b64 = hasB ? b32.detach().to(DType.FLOAT64).requiresGrad(true) : null;
+            Tensor y32 = NormOps.layerNorm(x32, new int[]{cols}, w32, b32, EPS);
+            Tensor y64 = NormOps.layerNorm(x64, new int[]{cols}, w64, b64, EPS);
+            String what = "cols " + cols + (hasW ? " weight" : "") + (hasB ? " bias" : "");
+            assertClose(y64.toDoubleArray(), y32, 2e-6, 2e-6, "y, " + what);
+            y32.backward(g32);
+            y64.backward(g32.to(DType.FLOAT64));
+            assertClose(x64.grad().toDoubleArray(), x32.grad(), 2e-5, 2e-5, "dx, " + what);
+            if (hasW) assertClose(w64.grad().toDoubleArray(), w32.grad(), 2e-5, 2e-5, "dweight, " + what);
+            if (hasB) assertClose(b64.grad().toDoubleArray(), b32.grad(), 2e-6, 2e-6, "dbias, " + what);
+        }
+    }
+
     @Test
     void layerNormGradientMatchesFiniteDifferencesForInputWeightAndBias() {
         Tensor x = TestTensors.randomDouble(1, 2, 3, 5).requiresGrad(true);
