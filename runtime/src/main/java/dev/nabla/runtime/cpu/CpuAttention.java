@@ -54,10 +54,13 @@ final class CpuAttention implements AttentionKernels {
             return (int) Math.max(0, Math.min(tk, (long) lastQuery + causalOffset + 1));
         }
 
-        /** Whether query i may see key j. */
-        boolean visible(int b, int i, int j) {
-            if (causal && j > i + causalOffset) return false;
-            return ignored == null || !ignored[b * tk + j];
+        /**
+         * How many leading keys of the tile [j0, j0 + cols) causality lets query i see (all of them when not
+         * causal); the padding mask, if any, still applies to those.
+         */
+        int causalCols(int i, int j0, int cols) {
+            if (!causal) return cols;
+            return (int) Math.max(0, Math.min(cols, (long) i + causalOffset + 1 - j0));
         }
     }
 

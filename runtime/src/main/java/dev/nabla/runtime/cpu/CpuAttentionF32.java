@@ -36,11 +36,15 @@ final class CpuAttentionF32 {
             int cols = Math.min(BLOCK_K, kEnd - j0);
             CpuGemm.sgemm(false, true, rows, cols, dk, (float) p.scale, q, qOff, dk, k, kBase + j0 * dk, dk, 0f, s, 0, cols);
             for (int r = 0; r < rows; r++) {
-                int i = i0 + r, row = r * cols;
+                int i = i0 + r, row = r * cols, vis = p.causalCols(i, j0, cols);
                 float mx = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < cols; c++) {
-                    if (!p.visible(b, i, j0 + c)) s[row + c] = Float.NEGATIVE_INFINITY;
-                    else if (s[row + c] > mx) mx = s[row + c];
+                if (p.ignored == null) {
+                    for (int c = 0; c < vis; c++) if (s[row + c] > mx) mx = s[row + c];
+                } else {
+                    for (int c = 0, m0 = b * p.tk + j0; c < vis; c++) {
+                        if (p.ignored[m0 + c]) s[row + c] = Float.NEGATIVE_INFINITY;
+                        else if (s[row + c] > mx) mx = s[row + c];
+                    }
                 }
                 if (mx == Float.NEGATIVE_INFINITY) {
                     // Nothing visible in this tile: it adds nothing, and exp(-inf - -inf) would be NaN.
@@ -50,7 +54,8 @@ final class CpuAttentionF32 {
                 float mNew = Math.max(m[r], mx);
                 float corr = (float) Math.exp(m[r] - mNew);
                 double sum = 0.0;
-                for (int c = 0; c < cols; c++) {
+                Arrays.fill(s, row + vis, row + cols, 0f);
+                for (int c = 0; c < vis; c++) {
                     float e = (float) Math.exp(s[row + c] - mNew);
                     s[row + c] = e;
                     sum += e;
@@ -110,9 +115,13 @@ final class CpuAttentionF32 {
                         Arrays.fill(s, row, row + cols, 0f);
                         continue;
                     }
-                    for (int c = 0; c < cols; c++) {
-                        s[row + c] = p.visible(b, i, j0 + c) ? (float) Math.exp(s[row + c] - rowLse) : 0f;
+                    int vis = p.causalCols(i, j0, cols);
+                    if (p.ignored == null) {
+                        for (int c = 0; c < vis; c++) s[row + c] = (float) Math.exp(s[row + c] - rowLse);
+                    } else {
+                        for (int c = 0, m0 = b * p.tk + j0; c < vis; c++) s[row + c] = p.ignored[m0 + c] ? 0f : (float) Math.exp(s[row + c] - rowLse);
                     }
+                    Arrays.fill(s, row + vis, row + cols, 0f);
                 }
                 CpuGemm.sgemm(true, false, cols, dvd, rows, 1f, s, 0, cols, dOut, oOff, dvd, 1f, dv, vOff, dvd);
                 CpuGemm.sgemm(false, true, rows, cols, dvd, 1f, dOut, oOff, dvd, v, vOff, dvd, 0f, ds, 0, cols);

@@ -36,11 +36,15 @@ final class CpuAttentionF64 {
             int cols = Math.min(BLOCK_K, kEnd - j0);
             CpuGemm.dgemm(false, true, rows, cols, dk, p.scale, q, qOff, dk, k, kBase + j0 * dk, dk, 0.0, s, 0, cols);
             for (int r = 0; r < rows; r++) {
-                int i = i0 + r, row = r * cols;
+                int i = i0 + r, row = r * cols, vis = p.causalCols(i, j0, cols);
                 double mx = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < cols; c++) {
-                    if (!p.visible(b, i, j0 + c)) s[row + c] = Double.NEGATIVE_INFINITY;
-                    else if (s[row + c] > mx) mx = s[row + c];
+                if (p.ignored == null) {
+                    for (int c = 0; c < vis; c++) if (s[row + c] > mx) mx = s[row + c];
+                } else {
+                    for (int c = 0, m0 = b * p.tk + j0; c < vis; c++) {
+                        if (p.ignored[m0 + c]) s[row + c] = Double.NEGATIVE_INFINITY;
+                        else if (s[row + c] > mx) mx = s[row + c];
+                    }
                 }
                 if (mx == Double.NEGATIVE_INFINITY) {
                     // Nothing visible in this tile: it adds nothing, and exp(-inf - -inf) would be NaN.
@@ -50,7 +54,8 @@ final class CpuAttentionF64 {
                 double mNew = Math.max(m[r], mx);
                 double corr = Math.exp(m[r] - mNew);
                 double sum = 0.0;
-                for (int c = 0; c < cols; c++) {
+                Arrays.fill(s, row + vis, row + cols, 0.0);
+                for (int c = 0; c < vis; c++) {
                     double e = Math.exp(s[row + c] - mNew);
                     s[row + c] = e;
                     sum += e;
@@ -110,9 +115,13 @@ final class CpuAttentionF64 {
                         Arrays.fill(s, row, row + cols, 0.0);
                         continue;
                     }
-                    for (int c = 0; c < cols; c++) {
-                        s[row + c] = p.visible(b, i, j0 + c) ? Math.exp(s[row + c] - rowLse) : 0.0;
+                    int vis = p.causalCols(i, j0, cols);
+                    if (p.ignored == null) {
+                        for (int c = 0; c < vis; c++) s[row + c] = Math.exp(s[row + c] - rowLse);
+                    } else {
+                        for (int c = 0, m0 = b * p.tk + j0; c < vis; c++) s[row + c] = p.ignored[m0 + c] ? 0.0 : Math.exp(s[row + c] - rowLse);
                     }
+                    Arrays.fill(s, row + vis, row + cols, 0.0);
                 }
                 CpuGemm.dgemm(true, false, cols, dvd, rows, 1.0, s, 0, cols, dOut, oOff, dvd, 1.0, dv, vOff, dvd);
                 CpuGemm.dgemm(false, true, rows, cols, dvd, 1.0, dOut, oOff, dvd, v, vOff, dvd, 0.0, ds, 0, cols);
