@@ -70,7 +70,7 @@ final class CpuAttention implements AttentionKernels {
         checkSizes(spec, cq, ck, cv);
         Plan plan = new Plan(spec, ignoredKeys(keyPaddingMask, spec));
         long rows = (long) spec.batch() * spec.heads() * spec.tq();
-        CpuBuffer out = CpuBackend.alloc(cq.dtype, rows * spec.dv());
+        CpuBuffer out = CpuBackend.allocUninitialized(cq.dtype, rows * spec.dv());
         CpuBuffer lse = CpuBackend.alloc(cq.dtype, rows);
         if (cq.dtype == DType.FLOAT64) CpuAttentionF64.forward(plan, cq.d, ck.d, cv.d, out.d, lse.d);
         else CpuAttentionF32.forward(plan, cq.f, ck.f, cv.f, out.f, lse.f);

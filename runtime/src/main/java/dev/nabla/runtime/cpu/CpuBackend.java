@@ -42,11 +42,56 @@ public final class CpuBackend implements Backend {
 
     @Override public Device device() { return Device.CPU; }
 
-    /** Allocates and counts a buffer; every CPU kernel allocates its outputs through this. */
+    /** Released buffers kept for reuse; see {@link CpuBufferPool}. */
+    private final CpuBufferPool bufferPool = new CpuBufferPool(CpuBufferPool.defaultCapacity());
+
+    /**
+     * A zeroed buffer, counted; every CPU kernel allocates its outputs through this or
+     * {@link #allocUninitialized}. Reuses a released buffer of the same dtype and length when one is free.
+     */
     static CpuBuffer alloc(DType dtype, long size) {
-        CpuBuffer b = CpuBuffer.allocate(dtype, size);
+        CpuBuffer b = INSTANCE.bufferPool.take(dtype, size);
+        if (b != null) {
+            switch (dtype) {
+                case FLOAT32 -> Arrays.fill(b.f, 0f);
+                case FLOAT64 -> Arrays.fill(b.d, 0.0);
+                case INT32 -> Arrays.fill(b.i, 0);
+                case INT64 -> Arrays.fill(b.l, 0L);
+            }
+        } else {
+            b = CpuBuffer.allocate(dtype, size);
+        }
         INSTANCE.track(b.byteSize());
         return b;
+    }
+
+    /**
+     * A counted buffer whose contents are unspecified (a released buffer's old values, or zeros): only for
+     * kernels that write every element before anything reads it, which saves the zeroing pass of
+     * {@link #alloc} on the large outputs of a training step.
+     */
+    static CpuBuffer allocUninitialized(DType dtype, long size) {
+        CpuBuffer b = INSTANCE.bufferPool.take(dtype, size);
+        if (b == null) b = CpuBuffer.allocate(dtype, size);
+        if (POISON) poison(b);
+        INSTANCE.track(b.byteSize());
+        return b;
+    }
+
+    /**
+     * With {@code -Dnabla.cpu.poison=true} (the test suites set it), {@link #allocUninitialized} fills every
+     * buffer with NaN (integers: a large negative value), so that a kernel which leaves an element unwritten
+     * fails its tests instead of passing on the zeros of a fresh array.
+     */
+    private static final boolean POISON = Boolean.getBoolean("nabla.cpu.poison");
+
+    private static void poison(CpuBuffer b) {
+        switch (b.dtype) {
+            case FLOAT32 -> Arrays.fill(b.f, Float.NaN);
+            case FLOAT64 -> Arrays.fill(b.d, Double.NaN);
+            case INT32 -> Arrays.fill(b.i, Integer.MIN_VALUE + 7);
+            case INT64 -> Arrays.fill(b.l, Long.MIN_VALUE + 7);
+        }
     }
 
     private void track(long bytes) {
@@ -152,16 +197,17 @@ public final class CpuBackend implements Backend {
         CpuBuffer b = CpuBuffer.of(buffer, "release");
         allocated.addAndGet(-b.byteSize());
         live.decrementAndGet();
+        bufferPool.offer(b);
     }
 
     @Override public MemoryStats memoryStats() {
         long a = allocated.get();
-        return new MemoryStats(a, a, peak.get(), live.get());
+        return new MemoryStats(a, a + bufferPool.bytes(), peak.get(), live.get());
     }
 
     @Override public void resetPeak() { peak.set(allocated.get()); }
 
-    @Override public void emptyCache() {}
+    @Override public void emptyCache() { bufferPool.clear(); }
 
     @Override public void synchronize() {}
 

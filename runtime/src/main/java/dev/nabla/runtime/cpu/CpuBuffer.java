@@ -15,6 +15,8 @@ public final class CpuBuffer implements Buffer {
     public final double[] d;
     public final int[] i;
     public final long[] l;
+    /** Set while the buffer sits in {@link CpuBufferPool}; guarded by the buffer's monitor on the way in. */
+    volatile boolean pooled;
 
     CpuBuffer(DType dtype, int size) {
         this.dtype = dtype;

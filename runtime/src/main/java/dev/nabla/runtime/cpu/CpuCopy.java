@@ -21,7 +21,7 @@ final class CpuCopy implements CopyKernels {
         CpuBuffer s = CpuBuffer.of(src, "stridedCopy");
         checkStrides("stridedCopy", strides, out);
         checkBounds("stridedCopy", s.size, offset, strides, out);
-        CpuBuffer o = CpuBackend.alloc(s.dtype, out.numel());
+        CpuBuffer o = CpuBackend.allocUninitialized(s.dtype, out.numel());
         if (out.numel() == 0) return o;
         Layout l = Layout.collapse(out.dims(), strides);
         Object sa = array(s), oa = array(o);

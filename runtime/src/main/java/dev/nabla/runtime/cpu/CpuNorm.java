@@ -19,7 +19,7 @@ final class CpuNorm implements NormKernels {
     @Override public NormResult layerNorm(Buffer x, int rows, int cols, Buffer weight, Buffer bias, double eps) {
         CpuBuffer xb = CpuBuffer.of(x, "layer_norm"), w = opt(weight), b = opt(bias);
         DType dt = xb.dtype;
-        CpuBuffer out = CpuBackend.alloc(dt, xb.size), mean = CpuBackend.alloc(dt, rows), rstd = CpuBackend.alloc(dt, rows);
+        CpuBuffer out = CpuBackend.allocUninitialized(dt, xb.size), mean = CpuBackend.alloc(dt, rows), rstd = CpuBackend.alloc(dt, rows);
         if (dt == DType.FLOAT32) {
             CpuLayerNormF.forward(xb.f, w == null ? null : w.f, b == null ? null : b.f, out.f, mean.f, rstd.f,
                     rows, cols, eps, grain(cols));
@@ -69,7 +69,7 @@ final class CpuNorm implements NormKernels {
         CpuBuffer mu = CpuBuffer.of(mean, "layer_norm backward"), rs = CpuBuffer.of(rstd, "layer_norm backward");
         CpuBuffer w = opt(weight);
         DType dt = xb.dtype;
-        CpuBuffer dx = CpuBackend.alloc(dt, xb.size);
+        CpuBuffer dx = CpuBackend.allocUninitialized(dt, xb.size);
         if (dt == DType.FLOAT32) {
             CpuBuffer dw = w == null ? null : CpuBackend.alloc(dt, cols);
             CpuBuffer db = hasBias ? CpuBackend.alloc(dt, cols) : null;
@@ -119,7 +119,7 @@ final class CpuNorm implements NormKernels {
     @Override public NormResult batchNormTraining(Buffer x, int n, int c, int spatial, Buffer weight, Buffer bias, double eps) {
         CpuBuffer xb = CpuBuffer.of(x, "batch_norm"), w = opt(weight), b = opt(bias);
         DType dt = xb.dtype;
-        CpuBuffer out = CpuBackend.alloc(dt, xb.size);
+        CpuBuffer out = CpuBackend.allocUninitialized(dt, xb.size);
         CpuBuffer mean = CpuBackend.alloc(dt, c), rstd = CpuBackend.alloc(dt, c), var = CpuBackend.alloc(dt, c);
         long m = (long) n * spatial;
         CpuThreads.parallelFor(c, grain(m), (from, to) -> {
@@ -153,7 +153,7 @@ final class CpuNorm implements NormKernels {
                                                Buffer weight, Buffer bias, double eps) {
         CpuBuffer xb = CpuBuffer.of(x, "batch_norm"), w = opt(weight), b = opt(bias);
         CpuBuffer rm = CpuBuffer.of(runningMean, "batch_norm"), rv = CpuBuffer.of(runningVar, "batch_norm");
-        CpuBuffer out = CpuBackend.alloc(xb.dtype, xb.size);
+        CpuBuffer out = CpuBackend.allocUninitialized(xb.dtype, xb.size);
         CpuThreads.parallelFor(c, grain((long) n * spatial), (from, to) -> {
             for (int ch = from; ch < to; ch++) {
                 double rs = 1.0 / Math.sqrt(rv.get(ch) + eps);
@@ -173,7 +173,7 @@ final class CpuNorm implements NormKernels {
         CpuBuffer mu = CpuBuffer.of(mean, "batch_norm backward"), rs = CpuBuffer.of(rstd, "batch_norm backward");
         CpuBuffer w = opt(weight);
         DType dt = xb.dtype;
-        CpuBuffer dx = CpuBackend.alloc(dt, xb.size);
+        CpuBuffer dx = CpuBackend.allocUninitialized(dt, xb.size);
         CpuBuffer dw = w == null ? null : CpuBackend.alloc(dt, c);
         CpuBuffer db = hasBias ? CpuBackend.alloc(dt, c) : null;
         long m = (long) n * spatial;

@@ -62,7 +62,7 @@ final class CpuRandom implements RandomKernels {
     }
 
     private static Buffer fill(DType dtype, long n, long seed, long offset, Sink sink) {
-        CpuBuffer out = CpuBackend.alloc(dtype, n);
+        CpuBuffer out = CpuBackend.allocUninitialized(dtype, n);
         int size = out.length();
         CpuThreads.parallelFor(size, 1 << 14, (from, to) -> {
             int[] words = new int[4];

@@ -16,7 +16,7 @@ final class CpuSoftmax implements SoftmaxKernels {
 
     @Override public Buffer softmax(Buffer x, Shape shape, int axis, boolean log) {
         CpuBuffer in = CpuBuffer.of(x, "softmax");
-        CpuBuffer out = CpuBackend.alloc(in.dtype, in.size);
+        CpuBuffer out = CpuBackend.allocUninitialized(in.dtype, in.size);
         Layout l = Layout.of(shape, axis);
         if (in.size == 0) return out;
         if (l.inner == 1) {
@@ -43,7 +43,7 @@ final class CpuSoftmax implements SoftmaxKernels {
 
     @Override public Buffer softmaxBackward(Buffer y, Buffer dy, Shape shape, int axis, boolean log) {
         CpuBuffer yb = CpuBuffer.of(y, "softmax backward"), gb = CpuBuffer.of(dy, "softmax backward");
-        CpuBuffer dx = CpuBackend.alloc(yb.dtype, yb.size);
+        CpuBuffer dx = CpuBackend.allocUninitialized(yb.dtype, yb.size);
         Layout l = Layout.of(shape, axis);
         if (yb.size == 0) return dx;
         int blocks = (l.inner + BLOCK - 1) / BLOCK;
