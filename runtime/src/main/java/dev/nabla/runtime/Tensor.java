@@ -45,18 +45,19 @@ public final class Tensor implements AutoCloseable {
     /** What the cleaner needs, held apart from the tensor so the tensor can be collected. */
     private static final class Lifetime implements Runnable {
         final Storage storage;
-        final String description;
+        final Shape shape;
+        /** Where the tensor was created, or null when {@link LeakReporter#recordsSite} said not to record it. */
         final String site;
         volatile boolean closed;
 
-        Lifetime(Storage storage, String description, String site) {
+        Lifetime(Storage storage, Shape shape, String site) {
             this.storage = storage;
-            this.description = description;
+            this.shape = shape;
             this.site = site;
         }
 
         @Override public void run() {
-            if (!closed) LeakReporter.report(description, storage.buffer.device(), site);
+            if (!closed) LeakReporter.report(shape + " " + storage.buffer.dtype(), storage.buffer.device(), site);
             storage.release();
         }
     }
@@ -68,7 +69,8 @@ public final class Tensor implements AutoCloseable {
         }
         this.storage = storage;
         this.shape = shape;
-        this.lifetime = new Lifetime(storage, shape + " " + storage.buffer.dtype(), LeakReporter.allocationSite());
+        Device device = storage.buffer.device();
+        this.lifetime = new Lifetime(storage, shape, LeakReporter.recordsSite(device) ? LeakReporter.allocationSite() : null);
         this.cleanable = CLEANER.register(this, lifetime);
         Scope.register(this);
     }
@@ -225,7 +227,7 @@ public final class Tensor implements AutoCloseable {
     public void ensureOpen(String op) {
         if (lifetime.closed) {
             throw new TensorClosedException(op + ": tensor " + shape + " " + storage.buffer.dtype()
-                    + " was already closed (allocated at " + lifetime.site + ")");
+                    + " was already closed (" + LeakReporter.describeSite(lifetime.site) + ")");
         }
     }
 

@@ -114,4 +114,15 @@ class TensorLifecycleTest {
     @Test void arangeRejectsAZeroStep() {
         assertThrows(InvalidArgumentException.class, () -> Tensor.arange(0, 1, 0, DType.FLOAT32, Device.CPU));
     }
+
+    @Test void sitesAreRecordedWhileDebuggingAndTheClosedMessageSaysHowToGetOne() {
+        boolean ea = false;
+        assert ea = true;
+        if (System.getProperty("nabla.allocationSites") == null) {
+            assertTrue(LeakReporter.recordsSite(Device.CPU) == (ea || "all".equals(System.getProperty("nabla.leakWarnings"))
+                    || org.slf4j.LoggerFactory.getLogger(LeakReporter.class).isDebugEnabled()));
+        }
+        assertTrue(LeakReporter.describeSite(null).contains("-Dnabla.allocationSites=all"));
+        assertTrue(LeakReporter.describeSite("A.b(A.java:1)").contains("allocated at A.b(A.java:1)"));
+    }
 }
