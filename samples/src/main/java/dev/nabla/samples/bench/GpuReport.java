@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,21 +52,23 @@ final class GpuReport {
             sb.append("| ").append(GpuKeys.label(r.key(), r.unit()))
                     .append(" | ").append(fmt(r.value(), r.unit()))
                     .append(" | ").append(fmt(rv, r.unit()))
-                    .append(" | ").append(Double.isNaN(ratio) || Double.isInfinite(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio))
+                    .append(" | ").append(Double.isNaN(ratio) || Double.isInfinite(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio))
                     .append(" |\n");
         }
         sb.append("\nNabla/PyTorch is Nabla's value over PyTorch's: above 1 is better for TFLOP/s, samples/s and tokens/s, "
                 + "below 1 for ms.\n");
-        StringBuilder missing = new StringBuilder();
+        // one line per side and reason, naming its rows: a backend that did not start is said once
+        Map<String, List<String>> missing = new LinkedHashMap<>();
         for (Result r : results) {
-            if (Double.isNaN(r.value())) missing.append("- ").append(r.key()).append(": Nabla not measured: ").append(r.note()).append('\n');
+            if (Double.isNaN(r.value())) missing.computeIfAbsent("Nabla not measured: " + r.note(), k -> new ArrayList<>()).add(r.key());
             String rk = GpuKeys.referenceKey(r.key());
             if (refRes != null && Double.isNaN(refValue(refRes, r.key())) && rk.equals(r.key())) { // a PTX row shares its GEMM row's reference
                 String why = refRes.has(rk) ? refRes.get(rk).path("note").asText() : "no such row in the reference";
-                missing.append("- ").append(r.key()).append(": PyTorch not measured: ").append(why).append('\n');
+                missing.computeIfAbsent("PyTorch not measured: " + why, k -> new ArrayList<>()).add(r.key());
             }
         }
-        if (missing.length() > 0) sb.append("\nMissing values:\n").append(missing);
+        if (!missing.isEmpty()) sb.append("\nMissing values:\n");
+        missing.forEach((why, keys) -> sb.append("- ").append(String.join(", ", keys)).append(": ").append(why).append('\n'));
         return sb.toString();
     }
 
@@ -107,7 +111,7 @@ final class GpuReport {
     }
 
     private static Map<String, String> toMap(JsonNode meta) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }

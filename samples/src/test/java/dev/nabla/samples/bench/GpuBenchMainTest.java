@@ -52,8 +52,8 @@ class GpuBenchMainTest {
                              "cnn_step_b32": {"value": null, "unit": "ms/step", "note": "OutOfMemoryError: boom"}}}""");
         String t = GpuReport.table(rs, Map.of("backend", "cuda"), ref, null, "abc1234");
         assertTrue(t.contains("| GEMM f32 n=64, Nabla's default path (TFLOP/s) | 2.00 | 4.00 | 0.50 |"), t);
-        assertTrue(t.contains("| GEMM f32 n=64, Nabla's PTX GEMM forced (TFLOP/s) | n/a | 4.00 | – |"), t);
-        assertTrue(t.contains("| CNN train step, batch 32, Adam (ms/step) | 3.00 | n/a | – |"), t);
+        assertTrue(t.contains("| GEMM f32 n=64, Nabla's PTX GEMM forced (TFLOP/s) | n/a | 4.00 | - |"), t);
+        assertTrue(t.contains("| CNN train step, batch 32, Adam (ms/step) | 3.00 | n/a | - |"), t);
         assertTrue(t.contains("gemm_ptx_f32_n64: Nabla not measured: out of memory"), t);
         assertTrue(t.contains("cnn_step_b32: PyTorch not measured: OutOfMemoryError: boom"), t);
         assertTrue(t.contains("Device: NVIDIA H100, CUDA 13.0 (from torch; no nvidia-smi)"), t);
