@@ -124,9 +124,16 @@ public final class GpuBenchMain {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                    if (!a.startsWith("-Dnabla.cuda.gemm") && !a.contains("FlightRecord") && !a.startsWith("-agent")) cmd.add(a);
+                    if (!a.startsWith("-Dnabla.cuda.gemm") && !a.startsWith("-Djava.io.tmpdir") && !a.contains("FlightRecord")
+                            && !a.startsWith("-agent")) {
+                        cmd.add(a);
+                    }
                 }
                 cmd.add("-Dnabla.cuda.gemm=ptx");
+                // JCuda unpacks its natives into java.io.tmpdir: a directory of its own, so the child never rewrites
+                // a library this JVM has mapped
+                Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "ptx-child"));
+                cmd.add("-Djava.io.tmpdir=" + tmp);
                 cmd.add("-cp");
                 cmd.add(System.getProperty("java.class.path"));
                 cmd.add(GpuBenchMain.class.getName());
