@@ -8,6 +8,7 @@
 #     tests/                                  each module's test classes and resources, one jar each
 #     junit-platform-console-standalone.jar   the JUnit Platform console launcher
 #     run-gpu-tests.sh                        runs the whole suite from the bundle (see that script)
+#     bench-gpu.sh, bench/reference_gpu.py    the GPU benchmark, Nabla (samples jar) vs PyTorch (see that script)
 #     BUILD-INFO                              commit, date, versions, sizes
 #
 # Usage: ci/build-bundle.sh            (offline; set MVN_ONLINE=1 to let Maven download)
@@ -97,6 +98,11 @@ if command -v strip >/dev/null; then find "$out/jre" -name '*.so' -exec strip --
 
 cp "$root/ci/run-gpu-tests.sh" "$out/"
 chmod +x "$out/run-gpu-tests.sh"
+# the GPU benchmark: its Java side is in jars/nabla-samples.jar (jackson in lib/), its reference beside it
+mkdir -p "$out/bench"
+cp "$root/ci/bench-gpu.sh" "$out/"
+cp "$root/ci/bench/reference_gpu.py" "$out/bench/"
+chmod +x "$out/bench-gpu.sh"
 
 size_mb=$(( $(du -sk "$out" | cut -f1) / 1024 ))
 {
