@@ -3,8 +3,9 @@ package dev.nabla.runtime.cpu;
 import dev.nabla.runtime.backend.ReduceOp;
 
 /**
- * Reduction of contiguous spans and of leading rows. A span longer than {@link #CHUNK} is cut into fixed
- * chunks reduced in parallel and combined in order, so the rounding is the same on every machine.
+ * Reduction of contiguous spans, of leading rows, and of the outer and inner dims around a kept middle one
+ * (float32). A span longer than {@link #CHUNK} is cut into fixed chunks reduced in parallel and combined in
+ * order, so the rounding is the same on every machine.
  */
 final class CpuReduceSpans {
     static final int CHUNK = 1 << 16;
