@@ -185,7 +185,7 @@ final class CpuReduceSpans {
             default -> throw new IllegalStateException(op.name());
         };
         int rowsPerBlock = Math.max(1, CHUNK / Math.max(1, inner));
-        int blocks = (outer + rowsPerBlock - 1) / rowsPerBlock;
+        int blocks = Math.max(1, (outer + rowsPerBlock - 1) / rowsPerBlock); // one empty block when outer == 0
         double[] part = new double[mid * blocks];
         int grain = Math.max(1, CpuBroadcast.GRAIN / Math.max(1, Math.min(outer, rowsPerBlock) * inner));
         CpuThreads.parallelFor(mid * blocks, grain, (u0, u1) -> {

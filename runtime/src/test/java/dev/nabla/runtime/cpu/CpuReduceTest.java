@@ -92,6 +92,20 @@ class CpuReduceTest {
         assertArrayEquals(new float[]{16777216f + 399999f, 16777216f + 399999f}, got, 0f);
     }
 
+    @Test
+    void emptyOuterOrInnerDimsGiveTheIdentity() {
+        CpuReduce reduce = new CpuReduce();
+        for (int[] dims : new int[][]{{0, 3, 4}, {2, 3, 0}}) {
+            CpuBuffer x = CpuBuffer.allocate(DType.FLOAT32, 0);
+            float[] sum = ((CpuBuffer) reduce.reduce(ReduceOp.SUM, x, Shape.of(dims), new int[]{0, 2})).f;
+            float[] prod = ((CpuBuffer) reduce.reduce(ReduceOp.PROD, x, Shape.of(dims), new int[]{0, 2})).f;
+            float[] mean = ((CpuBuffer) reduce.reduce(ReduceOp.MEAN, x, Shape.of(dims), new int[]{0, 2})).f;
+            assertArrayEquals(new float[]{0, 0, 0}, sum, 0f, Arrays.toString(dims));
+            assertArrayEquals(new float[]{1, 1, 1}, prod, 0f, Arrays.toString(dims));
+            for (float m : mean) assertTrue(Float.isNaN(m), "mean of nothing is NaN");
+        }
+    }
+
     private static double[] reference(ReduceOp op, float[] x, int[] dims, int[] axes) {
         boolean[] reduced = new boolean[dims.length];
         for (int a : axes) reduced[a] = true;
