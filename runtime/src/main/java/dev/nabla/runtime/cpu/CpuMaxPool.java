@@ -20,9 +20,13 @@ import dev.nabla.runtime.backend.Pool2dSpec;
 final class CpuMaxPool {
     private CpuMaxPool() {}
 
-    /** True for 2x2 windows at stride 2 without padding: every window is whole and inside the plane. */
+    /**
+     * True for 2x2 windows at stride 2 without padding over at least 2x2 pixels: every window is whole and
+     * inside the plane. (A 1-pixel side still gets one clipped window from outH / outW's rounding toward zero.)
+     */
     static boolean is2x2(Pool2dSpec s) {
-        return s.kh() == 2 && s.kw() == 2 && s.strideH() == 2 && s.strideW() == 2 && s.padH() == 0 && s.padW() == 0;
+        return s.kh() == 2 && s.kw() == 2 && s.strideH() == 2 && s.strideW() == 2 && s.padH() == 0 && s.padW() == 0
+                && s.h() >= 2 && s.w() >= 2;
     }
 
     static void forward(float[] x, float[] y, int[] idx, Pool2dSpec s, int from, int to) {

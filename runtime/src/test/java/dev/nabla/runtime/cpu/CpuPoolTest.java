@@ -34,7 +34,9 @@ class CpuPoolTest {
                 spec(2, 2, 1, 6, 1, 3, 1, 1, 0, 1),
                 spec(1, 1, 4, 4, 4, 4, 1, 1, 2, 2),
                 spec(1, 2, 10, 13, 2, 3, 3, 4, 1, 1),
-                spec(2, 1, 6, 6, 5, 1, 2, 1, 2, 0));
+                spec(2, 1, 6, 6, 5, 1, 2, 1, 2, 0),
+                spec(2, 2, 1, 5, 2, 2, 2, 2, 0, 0),
+                spec(1, 2, 6, 1, 2, 2, 2, 2, 0, 0));
     }
 
     static Pool2dSpec spec(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
@@ -149,6 +151,7 @@ class CpuPoolTest {
         assertFalse(CpuMaxPool.is2x2(spec(1, 1, 5, 5, 2, 2, 1, 1, 0, 0)));
         assertFalse(CpuMaxPool.is2x2(spec(1, 1, 5, 5, 2, 2, 2, 2, 1, 1)));
         assertFalse(CpuMaxPool.is2x2(spec(1, 1, 5, 5, 3, 3, 2, 2, 0, 0)));
+        assertFalse(CpuMaxPool.is2x2(spec(1, 1, 1, 5, 2, 2, 2, 2, 0, 0)), "one row: a clipped window");
     }
 
     @ParameterizedTest(name = "{0}")
