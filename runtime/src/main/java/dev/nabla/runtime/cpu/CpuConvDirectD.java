@@ -37,7 +37,13 @@ final class CpuConvDirectD {
             double[] out = g.flat() && !CpuGemm.VECTOR ? scratch(1, g.run()) : null;
             for (int img = from; img < to; img++) {
                 pad(x, img, xp, s, g);
-                for (int co = 0; co < cOut; co++) {
+                int co0 = 0;
+                if (g.flat() && CpuGemm.VECTOR) {
+                    for (; co0 + CpuConvVector.BLOCK <= cOut; co0 += CpuConvVector.BLOCK) {
+                        CpuConvVector.tapRowsBlock(xp, g.off(), w, k, bias, co0, y, (img * cOut + co0) * p, p, oh, ow, wp);
+                    }
+                }
+                for (int co = co0; co < cOut; co++) {
                     double b = bias == null ? 0.0 : bias[co];
                     int yOff = (img * cOut + co) * p;
                     if (g.flat() && CpuGemm.VECTOR) {

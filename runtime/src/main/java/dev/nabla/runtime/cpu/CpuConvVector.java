@@ -15,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class CpuConvVector {
     private static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+    /** Output channels that {@link #tapRowsBlock} computes together. */
+    static final int BLOCK = 8;
 
     private CpuConvVector() {}
 
@@ -50,6 +52,60 @@ final class CpuConvVector {
             DoubleVector.fromArray(SD, src, s + i).add(b).intoArray(dst, d + i);
         }
         for (; i < n; i++) dst[d + i] = src[s + i] + b;
+    }
+
+    /**
+     * {@link #tapRows} for the {@link #BLOCK} output channels co.. at once (weights at {@code co * k}, planes
+     * {@code p} apart from {@code yOff}, bias 0 when null): each tap's input vector is loaded once for all of
+     * them instead of once per channel, which halves the forward's time. Every output is the same chain of
+     * fused multiply-adds in tap order as in {@link #tapRows}, so the results are bit-identical.
+     */
+    static void tapRowsBlock(float[] xp, int[] off, float[] w, int k, float[] bias, int co, float[] y, int yOff, int p,
+                             int oh, int ow, int wp) {
+        int l = SF.length();
+        if (ow < l) {
+            for (int j = 0; j < BLOCK; j++) {
+                tapRows(xp, off, w, (co + j) * k, k, bias == null ? 0f : bias[co + j], y, yOff + j * p, oh, ow, wp);
+            }
+            return;
+        }
+        float b0 = 0f, b1 = 0f, b2 = 0f, b3 = 0f, b4 = 0f, b5 = 0f, b6 = 0f, b7 = 0f;
+        if (bias != null) {
+            b0 = bias[co]; b1 = bias[co + 1]; b2 = bias[co + 2]; b3 = bias[co + 3];
+            b4 = bias[co + 4]; b5 = bias[co + 5]; b6 = bias[co + 6]; b7 = bias[co + 7];
+        }
+        int w0 = co * k;
+        for (int oy = 0; oy < oh; oy++) {
+            int src = oy * wp, o = yOff + oy * ow;
+            for (int ox = 0; ; ox += l) {
+                int c = Math.min(ox, ow - l);
+                FloatVector a0 = FloatVector.broadcast(SF, b0), a1 = FloatVector.broadcast(SF, b1);
+                FloatVector a2 = FloatVector.broadcast(SF, b2), a3 = FloatVector.broadcast(SF, b3);
+                FloatVector a4 = FloatVector.broadcast(SF, b4), a5 = FloatVector.broadcast(SF, b5);
+                FloatVector a6 = FloatVector.broadcast(SF, b6), a7 = FloatVector.broadcast(SF, b7);
+                for (int t = 0; t < k; t++) {
+                    FloatVector xv = FloatVector.fromArray(SF, xp, src + off[t] + c);
+                    int wt = w0 + t;
+                    a0 = xv.fma(FloatVector.broadcast(SF, w[wt]), a0);
+                    a1 = xv.fma(FloatVector.broadcast(SF, w[wt + k]), a1);
+                    a2 = xv.fma(FloatVector.broadcast(SF, w[wt + 2 * k]), a2);
+                    a3 = xv.fma(FloatVector.broadcast(SF, w[wt + 3 * k]), a3);
+                    a4 = xv.fma(FloatVector.broadcast(SF, w[wt + 4 * k]), a4);
+                    a5 = xv.fma(FloatVector.broadcast(SF, w[wt + 5 * k]), a5);
+                    a6 = xv.fma(FloatVector.broadcast(SF, w[wt + 6 * k]), a6);
+                    a7 = xv.fma(FloatVector.broadcast(SF, w[wt + 7 * k]), a7);
+                }
+                a0.intoArray(y, o + c);
+                a1.intoArray(y, o + p + c);
+                a2.intoArray(y, o + 2 * p + c);
+                a3.intoArray(y, o + 3 * p + c);
+                a4.intoArray(y, o + 4 * p + c);
+                a5.intoArray(y, o + 5 * p + c);
+                a6.intoArray(y, o + 6 * p + c);
+                a7.intoArray(y, o + 7 * p + c);
+                if (c == ow - l) break;
+            }
+        }
     }
 
     static int floatLanes() { return SF.length(); }
@@ -116,6 +172,55 @@ final class CpuConvVector {
             float sum = 0f;
             for (int i = vend; i < len; i++) sum = Math.fma(d[dOff + i], xp[src + i], sum);
             acc[aOff + t * slot + slot - 1] += sum;
+        }
+    }
+
+    /** {@link #tapRowsBlock} on double[]. */
+    static void tapRowsBlock(double[] xp, int[] off, double[] w, int k, double[] bias, int co, double[] y, int yOff, int p,
+                             int oh, int ow, int wp) {
+        int l = SD.length();
+        if (ow < l) {
+            for (int j = 0; j < BLOCK; j++) {
+                tapRows(xp, off, w, (co + j) * k, k, bias == null ? 0.0 : bias[co + j], y, yOff + j * p, oh, ow, wp);
+            }
+            return;
+        }
+        double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0;
+        if (bias != null) {
+            b0 = bias[co]; b1 = bias[co + 1]; b2 = bias[co + 2]; b3 = bias[co + 3];
+            b4 = bias[co + 4]; b5 = bias[co + 5]; b6 = bias[co + 6]; b7 = bias[co + 7];
+        }
+        int w0 = co * k;
+        for (int oy = 0; oy < oh; oy++) {
+            int src = oy * wp, o = yOff + oy * ow;
+            for (int ox = 0; ; ox += l) {
+                int c = Math.min(ox, ow - l);
+                DoubleVector a0 = DoubleVector.broadcast(SD, b0), a1 = DoubleVector.broadcast(SD, b1);
+                DoubleVector a2 = DoubleVector.broadcast(SD, b2), a3 = DoubleVector.broadcast(SD, b3);
+                DoubleVector a4 = DoubleVector.broadcast(SD, b4), a5 = DoubleVector.broadcast(SD, b5);
+                DoubleVector a6 = DoubleVector.broadcast(SD, b6), a7 = DoubleVector.broadcast(SD, b7);
+                for (int t = 0; t < k; t++) {
+                    DoubleVector xv = DoubleVector.fromArray(SD, xp, src + off[t] + c);
+                    int wt = w0 + t;
+                    a0 = xv.fma(DoubleVector.broadcast(SD, w[wt]), a0);
+                    a1 = xv.fma(DoubleVector.broadcast(SD, w[wt + k]), a1);
+                    a2 = xv.fma(DoubleVector.broadcast(SD, w[wt + 2 * k]), a2);
+                    a3 = xv.fma(DoubleVector.broadcast(SD, w[wt + 3 * k]), a3);
+                    a4 = xv.fma(DoubleVector.broadcast(SD, w[wt + 4 * k]), a4);
+                    a5 = xv.fma(DoubleVector.broadcast(SD, w[wt + 5 * k]), a5);
+                    a6 = xv.fma(DoubleVector.broadcast(SD, w[wt + 6 * k]), a6);
+                    a7 = xv.fma(DoubleVector.broadcast(SD, w[wt + 7 * k]), a7);
+                }
+                a0.intoArray(y, o + c);
+                a1.intoArray(y, o + p + c);
+                a2.intoArray(y, o + 2 * p + c);
+                a3.intoArray(y, o + 3 * p + c);
+                a4.intoArray(y, o + 4 * p + c);
+                a5.intoArray(y, o + 5 * p + c);
+                a6.intoArray(y, o + 6 * p + c);
+                a7.intoArray(y, o + 7 * p + c);
+                if (c == ow - l) break;
+            }
         }
     }
 

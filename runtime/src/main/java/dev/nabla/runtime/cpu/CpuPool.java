@@ -13,7 +13,8 @@ import dev.nabla.runtime.backend.PoolResult;
  * no two threads write the same plane.
  * <ul>
  * <li>max: padding never wins (it is -inf); the argmax is the first maximum in row-major window order, and a
- * NaN in the window propagates (the last NaN's index is kept, as PyTorch's CPU kernel does).</li>
+ * NaN in the window propagates (the last NaN's index is kept, as PyTorch's CPU kernel does). The loops are in
+ * {@link CpuMaxPool}.</li>
  * <li>avg: the window is {@code [oy*sh - ph, oy*sh - ph + kh)} clipped to {@code h + ph}; the divisor is its
  * size including padding when {@code countIncludePad}, else the number of real pixels it covers.</li>
  * </ul>
@@ -28,65 +29,10 @@ final class CpuPool implements PoolKernels {
         CpuBuffer y = CpuBackend.alloc(x.dtype, (long) planes * ohw);
         CpuBuffer idx = CpuBackend.alloc(DType.INT32, (long) planes * ohw);
         CpuThreads.parallelFor(planes, grain(hw), (from, to) -> {
-            if (x.f != null) maxPoolF(x.f, y.f, idx.i, s, from, to);
-            else maxPoolD(x.d, y.d, idx.i, s, from, to);
+            if (x.f != null) CpuMaxPool.forward(x.f, y.f, idx.i, s, from, to);
+            else CpuMaxPool.forward(x.d, y.d, idx.i, s, from, to);
         });
         return new PoolResult(y, idx);
-    }
-
-    /**
-     * Max-pools planes [from, to): each window's maximum (NaN wins, the first maximum in row-major order on
-     * ties) and its flat index in the plane. Arrays and sizes are hoisted into locals so the loops do no
-     * field or record-accessor loads.
-     */
-    private static void maxPoolF(float[] xf, float[] yf, int[] ii, Pool2dSpec s, int from, int to) {
-        int w = s.w(), hw = s.h() * w, oh = s.outH(), ow = s.outW(), ohw = oh * ow;
-        int sh = s.strideH(), sw = s.strideW(), ph = s.padH(), pw = s.padW(), kh = s.kh(), kw = s.kw(), h = s.h();
-        for (int pl = from; pl < to; pl++) {
-            int in = pl * hw, out = pl * ohw;
-            for (int oy = 0; oy < oh; oy++) {
-                int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
-                for (int ox = 0; ox < ow; ox++) {
-                    int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
-                    int best = y0 * w + x0;
-                    float m = Float.NEGATIVE_INFINITY;
-                    for (int iy = y0; iy < y1; iy++) {
-                        int row = iy * w;
-                        for (int ix = x0; ix < x1; ix++) {
-                            float v = xf[in + row + ix];
-                            if (v > m || v != v) { m = v; best = row + ix; }
-                        }
-                    }
-                    yf[out + oy * ow + ox] = m;
-                    ii[out + oy * ow + ox] = best;
-                }
-            }
-        }
-    }
-
-    private static void maxPoolD(double[] xd, double[] yd, int[] ii, Pool2dSpec s, int from, int to) {
-        int w = s.w(), hw = s.h() * w, oh = s.outH(), ow = s.outW(), ohw = oh * ow;
-        int sh = s.strideH(), sw = s.strideW(), ph = s.padH(), pw = s.padW(), kh = s.kh(), kw = s.kw(), h = s.h();
-        for (int pl = from; pl < to; pl++) {
-            int in = pl * hw, out = pl * ohw;
-            for (int oy = 0; oy < oh; oy++) {
-                int y0 = Math.max(0, oy * sh - ph), y1 = Math.min(h, oy * sh - ph + kh);
-                for (int ox = 0; ox < ow; ox++) {
-                    int x0 = Math.max(0, ox * sw - pw), x1 = Math.min(w, ox * sw - pw + kw);
-                    int best = y0 * w + x0;
-                    double m = Double.NEGATIVE_INFINITY;
-                    for (int iy = y0; iy < y1; iy++) {
-                        int row = iy * w;
-                        for (int ix = x0; ix < x1; ix++) {
-                            double v = xd[in + row + ix];
-                            if (v > m || v != v) { m = v; best = row + ix; }
-                        }
-                    }
-                    yd[out + oy * ow + ox] = m;
-                    ii[out + oy * ow + ox] = best;
-                }
-            }
-        }
     }
 
     @Override
@@ -101,98 +47,159 @@ final class CpuPool implements PoolKernels {
         }
         CpuBuffer dx = CpuBackend.alloc(dy.dtype, (long) planes * hw);
         CpuThreads.parallelFor(planes, grain(ohw), (from, to) -> {
-            for (int pl = from; pl < to; pl++) {
-                int in = pl * hw, out = pl * ohw;
-                if (dy.f != null) {
-                    for (int o = 0; o < ohw; o++) dx.f[in + am.i[out + o]] += dy.f[out + o];
-                } else {
-                    for (int o = 0; o < ohw; o++) dx.d[in + am.i[out + o]] += dy.d[out + o];
-                }
-            }
+            if (dy.f != null) scatter(dy.f, am.i, dx.f, hw, ohw, from, to);
+            else scatter(dy.d, am.i, dx.d, hw, ohw, from, to);
         });
         return dx;
+    }
+
+    /** dx[plane][argmax[o]] += dy[o] over planes [from, to). */
+    private static void scatter(float[] dy, int[] am, float[] dx, int hw, int ohw, int from, int to) {
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw;
+            for (int o = pl * ohw, end = o + ohw; o < end; o++) dx[in + am[o]] += dy[o];
+        }
+    }
+
+    private static void scatter(double[] dy, int[] am, double[] dx, int hw, int ohw, int from, int to) {
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw;
+            for (int o = pl * ohw, end = o + ohw; o < end; o++) dx[in + am[o]] += dy[o];
+        }
     }
 
     @Override
     public Buffer avgPool2d(Buffer xb, Pool2dSpec s) {
         CpuBuffer x = floating(xb, "avg_pool2d");
         check("avg_pool2d", s, x, (long) s.n() * s.c() * s.h() * s.w());
-        int planes = s.n() * s.c(), oh = s.outH(), ow = s.outW(), hw = s.h() * s.w(), ohw = oh * ow;
-        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) planes * ohw);
+        int planes = s.n() * s.c(), hw = s.h() * s.w();
+        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) planes * s.outH() * s.outW());
+        Windows win = Windows.of(s);
         CpuThreads.parallelFor(planes, grain(hw), (from, to) -> {
-            int[] win = new int[4];
-            for (int pl = from; pl < to; pl++) {
-                int in = pl * hw, out = pl * ohw;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        double scale = 1.0 / window(s, oy, ox, win);
-                        double sum = 0;
-                        if (x.f != null) {
-                            for (int iy = win[0]; iy < win[1]; iy++) {
-                                for (int ix = win[2]; ix < win[3]; ix++) sum += x.f[in + iy * s.w() + ix];
-                            }
-                            y.f[out + oy * ow + ox] = (float) (sum * scale);
-                        } else {
-                            for (int iy = win[0]; iy < win[1]; iy++) {
-                                for (int ix = win[2]; ix < win[3]; ix++) sum += x.d[in + iy * s.w() + ix];
-                            }
-                            y.d[out + oy * ow + ox] = sum * scale;
-                        }
-                    }
-                }
-            }
+            if (x.f != null) avgF(x.f, y.f, s.w(), win, from, to);
+            else avgD(x.d, y.d, s.w(), win, from, to);
         });
         return y;
+    }
+
+    /** Each window summed in double in row-major order, times 1 / divisor. */
+    private static void avgF(float[] x, float[] y, int w, Windows win, int from, int to) {
+        int oh = win.rowLo.length, ow = win.colLo.length, hw = win.h * w;
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw, o = pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = in + win.rowLo[oy] * w, r1 = in + win.rowHi[oy] * w;
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    int x0 = win.colLo[ox], x1 = win.colHi[ox];
+                    double sum = 0;
+                    for (int row = r0; row < r1; row += w) {
+                        for (int at = row + x0, end = row + x1; at < end; at++) sum += x[at];
+                    }
+                    y[o] = (float) (sum * win.scale(oy, ox));
+                }
+            }
+        }
+    }
+
+    private static void avgD(double[] x, double[] y, int w, Windows win, int from, int to) {
+        int oh = win.rowLo.length, ow = win.colLo.length, hw = win.h * w;
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw, o = pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = in + win.rowLo[oy] * w, r1 = in + win.rowHi[oy] * w;
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    int x0 = win.colLo[ox], x1 = win.colHi[ox];
+                    double sum = 0;
+                    for (int row = r0; row < r1; row += w) {
+                        for (int at = row + x0, end = row + x1; at < end; at++) sum += x[at];
+                    }
+                    y[o] = sum * win.scale(oy, ox);
+                }
+            }
+        }
     }
 
     @Override
     public Buffer avgPool2dBackward(Buffer dyb, Pool2dSpec s) {
         CpuBuffer dy = floating(dyb, "avg_pool2d_backward");
-        int planes = s.n() * s.c(), oh = s.outH(), ow = s.outW(), hw = s.h() * s.w(), ohw = oh * ow;
-        check("avg_pool2d_backward", s, dy, (long) planes * ohw);
+        int planes = s.n() * s.c(), hw = s.h() * s.w();
+        check("avg_pool2d_backward", s, dy, (long) planes * s.outH() * s.outW());
         CpuBuffer dx = CpuBackend.alloc(dy.dtype, (long) planes * hw);
+        Windows win = Windows.of(s);
         CpuThreads.parallelFor(planes, grain(hw), (from, to) -> {
-            int[] win = new int[4];
-            for (int pl = from; pl < to; pl++) {
-                int in = pl * hw, out = pl * ohw;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        double scale = 1.0 / window(s, oy, ox, win);
-                        if (dy.f != null) {
-                            float g = (float) (dy.f[out + oy * ow + ox] * scale);
-                            for (int iy = win[0]; iy < win[1]; iy++) {
-                                for (int ix = win[2]; ix < win[3]; ix++) dx.f[in + iy * s.w() + ix] += g;
-                            }
-                        } else {
-                            double g = dy.d[out + oy * ow + ox] * scale;
-                            for (int iy = win[0]; iy < win[1]; iy++) {
-                                for (int ix = win[2]; ix < win[3]; ix++) dx.d[in + iy * s.w() + ix] += g;
-                            }
-                        }
-                    }
-                }
-            }
+            if (dy.f != null) avgBackF(dy.f, dx.f, s.w(), win, from, to);
+            else avgBackD(dy.d, dx.d, s.w(), win, from, to);
         });
         return dx;
     }
 
+    /** Adds dy / divisor (rounded to float once) to every real pixel of each window. */
+    private static void avgBackF(float[] dy, float[] dx, int w, Windows win, int from, int to) {
+        int oh = win.rowLo.length, ow = win.colLo.length, hw = win.h * w;
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw, o = pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = in + win.rowLo[oy] * w, r1 = in + win.rowHi[oy] * w;
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    int x0 = win.colLo[ox], x1 = win.colHi[ox];
+                    float g = (float) (dy[o] * win.scale(oy, ox));
+                    for (int row = r0; row < r1; row += w) {
+                        for (int at = row + x0, end = row + x1; at < end; at++) dx[at] += g;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void avgBackD(double[] dy, double[] dx, int w, Windows win, int from, int to) {
+        int oh = win.rowLo.length, ow = win.colLo.length, hw = win.h * w;
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw, o = pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = in + win.rowLo[oy] * w, r1 = in + win.rowHi[oy] * w;
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    int x0 = win.colLo[ox], x1 = win.colHi[ox];
+                    double g = dy[o] * win.scale(oy, ox);
+                    for (int row = r0; row < r1; row += w) {
+                        for (int at = row + x0, end = row + x1; at < end; at++) dx[at] += g;
+                    }
+                }
+            }
+        }
+    }
+
     /**
-     * Fills {@code win} with the clipped window {y0, y1, x0, x1} of output (oy, ox) and returns the divisor,
-     * as PyTorch's avg_pool2d computes them.
+     * The average-pool windows as PyTorch's avg_pool2d computes them, once per call: window (oy, ox) covers the
+     * real rows [rowLo, rowHi) and columns [colLo, colHi); {@code rowPad} and {@code colPad} are its extents
+     * clipped to {@code h + ph} / {@code w + pw} only, whose product is the divisor when padding counts.
      */
-    private static int window(Pool2dSpec s, int oy, int ox, int[] win) {
-        int y0 = oy * s.strideH() - s.padH(), x0 = ox * s.strideW() - s.padW();
-        int y1 = Math.min(y0 + s.kh(), s.h() + s.padH()), x1 = Math.min(x0 + s.kw(), s.w() + s.padW());
-        int padded = (y1 - y0) * (x1 - x0);
-        y0 = Math.max(y0, 0);
-        x0 = Math.max(x0, 0);
-        y1 = Math.min(y1, s.h());
-        x1 = Math.min(x1, s.w());
-        win[0] = y0;
-        win[1] = y1;
-        win[2] = x0;
-        win[3] = x1;
-        return s.countIncludePad() ? padded : Math.max(1, (y1 - y0) * (x1 - x0));
+    private record Windows(int h, boolean includePad, int[] rowLo, int[] rowHi, int[] rowPad,
+                           int[] colLo, int[] colHi, int[] colPad) {
+        static Windows of(Pool2dSpec s) {
+            int oh = s.outH(), ow = s.outW();
+            int[] rowLo = new int[oh], rowHi = new int[oh], rowPad = new int[oh];
+            int[] colLo = new int[ow], colHi = new int[ow], colPad = new int[ow];
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * s.strideH() - s.padH(), y1 = Math.min(y0 + s.kh(), s.h() + s.padH());
+                rowPad[oy] = y1 - y0;
+                rowLo[oy] = Math.max(y0, 0);
+                rowHi[oy] = Math.min(y1, s.h());
+            }
+            for (int ox = 0; ox < ow; ox++) {
+                int x0 = ox * s.strideW() - s.padW(), x1 = Math.min(x0 + s.kw(), s.w() + s.padW());
+                colPad[ox] = x1 - x0;
+                colLo[ox] = Math.max(x0, 0);
+                colHi[ox] = Math.min(x1, s.w());
+            }
+            return new Windows(s.h(), s.countIncludePad(), rowLo, rowHi, rowPad, colLo, colHi, colPad);
+        }
+
+        /** 1 / divisor: the padded window's size, or the number of real pixels (at least 1). */
+        double scale(int oy, int ox) {
+            int div = includePad ? rowPad[oy] * colPad[ox]
+                    : Math.max(1, (rowHi[oy] - rowLo[oy]) * (colHi[ox] - colLo[ox]));
+            return 1.0 / div;
+        }
     }
 
     private static int grain(int perPlane) { return Math.max(1, 32768 / Math.max(1, perPlane)); }

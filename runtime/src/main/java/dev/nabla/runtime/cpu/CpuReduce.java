@@ -12,7 +12,10 @@ import dev.nabla.runtime.backend.ReduceOp;
  * CPU reductions. The dims are first coalesced into alternating kept / reduced groups; then
  * <ul>
  *   <li>reducing the innermost dims ([kept, reduced]) reduces contiguous spans, one per output element;</li>
- *   <li>reducing the outer dims ([reduced, kept], e.g. a bias gradient) streams rows into accumulators;</li>
+ *   <li>reducing the outer dims ([reduced, kept], e.g. a linear layer's bias gradient) streams rows into
+ *   accumulators;</li>
+ *   <li>reducing all but a middle dim of float32 ([reduced, kept, reduced], e.g. a conv's bias gradient) streams
+ *   each channel's contiguous spans;</li>
  *   <li>anything else gathers each output's elements into a scratch span first.</li>
  * </ul>
  * Floating values accumulate in double (float32 sums included), integers in long. Long spans are split
@@ -43,6 +46,8 @@ final class CpuReduce implements ReduceKernels {
             });
         } else if (g.kinds.length == 2 && x.dtype.isFloating() && op != ReduceOp.LOGSUMEXP) {
             CpuReduceSpans.outer(op, x, count, out.size, out);
+        } else if (g.kinds.length == 3 && g.kinds[0] && x.dtype == DType.FLOAT32 && op != ReduceOp.LOGSUMEXP) {
+            CpuReduceSpans.middle(op, x.f, g.sizes[0], g.sizes[1], g.sizes[2], out);
         } else {
             gathered(op, x, g, out);
         }

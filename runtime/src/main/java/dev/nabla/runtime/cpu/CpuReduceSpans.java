@@ -3,8 +3,9 @@ package dev.nabla.runtime.cpu;
 import dev.nabla.runtime.backend.ReduceOp;
 
 /**
- * Reduction of contiguous spans and of leading rows. A span longer than {@link #CHUNK} is cut into fixed
- * chunks reduced in parallel and combined in order, so the rounding is the same on every machine.
+ * Reduction of contiguous spans, of leading rows, and of the outer and inner dims around a kept middle one
+ * (float32). A span longer than {@link #CHUNK} is cut into fixed chunks reduced in parallel and combined in
+ * order, so the rounding is the same on every machine.
  */
 final class CpuReduceSpans {
     static final int CHUNK = 1 << 16;
@@ -166,5 +167,70 @@ final class CpuReduceSpans {
             }
             for (int j = 0; j < w; j++) out.set(j0 + j, mean ? acc[j] / rows : acc[j]);
         });
+    }
+
+    /**
+     * Reduces a float32 [outer, mid, inner] array over outer and inner into out[mid] (SUM, MEAN, MAX, MIN,
+     * PROD): the bias gradient of a conv or of a [1, C, 1, 1] broadcast. Each channel's rows are cut into
+     * blocks of about {@link #CHUNK} elements, fixed by the shape alone; a block streams its contiguous
+     * spans into four double accumulators, and the blocks' results combine in order. The rounding therefore
+     * depends on the shape only, not on the threads, and the sum still accumulates in double.
+     */
+    static void middle(ReduceOp op, float[] x, int outer, int mid, int inner, CpuBuffer out) {
+        int kind = switch (op) {
+            case SUM, MEAN -> SUM;
+            case MAX -> MAX;
+            case MIN -> MIN;
+            case PROD -> PROD;
+            default -> throw new IllegalStateException(op.name());
+        };
+        int rowsPerBlock = Math.max(1, CHUNK / Math.max(1, inner));
+        int blocks = Math.max(1, (outer + rowsPerBlock - 1) / rowsPerBlock); // one empty block when outer == 0
+        double[] part = new double[mid * blocks];
+        int grain = Math.max(1, CpuBroadcast.GRAIN / Math.max(1, Math.min(outer, rowsPerBlock) * inner));
+        CpuThreads.parallelFor(mid * blocks, grain, (u0, u1) -> {
+            for (int u = u0; u < u1; u++) {
+                int c = u / blocks, b = u % blocks, r0 = b * rowsPerBlock, r1 = Math.min(outer, r0 + rowsPerBlock);
+                part[u] = block(kind, x, c, r0, r1, mid, inner);
+            }
+        });
+        double count = (double) outer * inner;
+        for (int c = 0; c < mid; c++) {
+            double acc = part[c * blocks];
+            for (int b = 1; b < blocks; b++) acc = combine(kind, acc, part[c * blocks + b]);
+            out.f[c] = (float) (op == ReduceOp.MEAN ? acc / count : acc);
+        }
+    }
+
+    /** op over x[r, c, 0 .. inner) for rows [r0, r1): four interleaved accumulators, combined pairwise. */
+    private static double block(int kind, float[] x, int c, int r0, int r1, int mid, int inner) {
+        double a0 = identity(kind), a1 = a0, a2 = a0, a3 = a0;
+        int body = inner & ~3;
+        for (int r = r0; r < r1; r++) {
+            int base = (r * mid + c) * inner, end = base + body, i = base;
+            switch (kind) {
+                case SUM -> {
+                    for (; i < end; i += 4) { a0 += x[i]; a1 += x[i + 1]; a2 += x[i + 2]; a3 += x[i + 3]; }
+                    for (; i < base + inner; i++) a0 += x[i];
+                }
+                case MAX -> {
+                    for (; i < end; i += 4) {
+                        a0 = Math.max(a0, x[i]); a1 = Math.max(a1, x[i + 1]); a2 = Math.max(a2, x[i + 2]); a3 = Math.max(a3, x[i + 3]);
+                    }
+                    for (; i < base + inner; i++) a0 = Math.max(a0, x[i]);
+                }
+                case MIN -> {
+                    for (; i < end; i += 4) {
+                        a0 = Math.min(a0, x[i]); a1 = Math.min(a1, x[i + 1]); a2 = Math.min(a2, x[i + 2]); a3 = Math.min(a3, x[i + 3]);
+                    }
+                    for (; i < base + inner; i++) a0 = Math.min(a0, x[i]);
+                }
+                default -> {
+                    for (; i < end; i += 4) { a0 *= x[i]; a1 *= x[i + 1]; a2 *= x[i + 2]; a3 *= x[i + 3]; }
+                    for (; i < base + inner; i++) a0 *= x[i];
+                }
+            }
+        }
+        return combine(kind, combine(kind, a0, a1), combine(kind, a2, a3));
     }
 }
