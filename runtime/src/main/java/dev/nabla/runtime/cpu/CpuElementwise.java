@@ -11,11 +11,11 @@ import dev.nabla.runtime.backend.ElementwiseKernels;
 import dev.nabla.runtime.backend.UnaryOp;
 
 /**
- * CPU elementwise kernels. Unary math lives in {@link CpuUnary}; binary ops, comparisons and where walk the
+ * CPU elementwise kernels. Unary math lives in {@link CpuUnary} (float32: {@link CpuUnaryF}); binary ops, comparisons and where walk the
  * output with {@link CpuBroadcast}, which hands each dtype-specialised loop whole runs of the innermost dim.
  */
 final class CpuElementwise implements ElementwiseKernels {
-    /** float32 is widened to double in blocks of this many elements. */
+    /** float32 ops without a float path ({@link CpuUnaryF}) are widened to double in blocks of this many elements. */
     private static final int BLOCK = 1024;
 
     // ---------------------------------------------------------------- unary
@@ -30,6 +30,10 @@ final class CpuElementwise implements ElementwiseKernels {
             switch (x.dtype) {
                 case FLOAT64 -> CpuUnary.forward(op, x.d, y.d, from, to, a, b);
                 case FLOAT32 -> {
+                    if (CpuUnaryF.handles(op)) {
+                        CpuUnaryF.forward(op, x.f, y.f, from, to, a, b);
+                        return;
+                    }
                     double[] in = new double[BLOCK], out = new double[BLOCK];
                     for (int s = from; s < to; s += BLOCK) {
                         int len = Math.min(BLOCK, to - s);
@@ -64,6 +68,10 @@ final class CpuElementwise implements ElementwiseKernels {
         CpuThreads.parallelFor(x.size, CpuBroadcast.GRAIN, (from, to) -> {
             if (x.dtype == DType.FLOAT64) {
                 CpuUnary.backward(op, x.d, dy.d, dx.d, from, to, a, b);
+                return;
+            }
+            if (CpuUnaryF.handles(op)) {
+                CpuUnaryF.backward(op, x.f, dy.f, dx.f, from, to, a, b);
                 return;
             }
             double[] xin = new double[BLOCK], gin = new double[BLOCK], out = new double[BLOCK];
