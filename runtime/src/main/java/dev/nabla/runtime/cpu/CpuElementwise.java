@@ -11,7 +11,8 @@ import dev.nabla.runtime.backend.ElementwiseKernels;
 import dev.nabla.runtime.backend.UnaryOp;
 
 /**
- * CPU elementwise kernels. Unary math lives in {@link CpuUnary} (float32: {@link CpuUnaryF}); binary ops, comparisons and where walk the
+ * CPU elementwise kernels. Unary math lives in {@link CpuUnary} (float32: {@link CpuUnaryF}, and
+ * {@link CpuUnaryVector} for the exp-bound activations when the Vector API is in use); binary ops, comparisons and where walk the
  * output with {@link CpuBroadcast}, which hands each dtype-specialised loop whole runs of the innermost dim.
  */
 final class CpuElementwise implements ElementwiseKernels {
@@ -31,7 +32,8 @@ final class CpuElementwise implements ElementwiseKernels {
                 case FLOAT64 -> CpuUnary.forward(op, x.d, y.d, from, to, a, b);
                 case FLOAT32 -> {
                     if (CpuUnaryF.handles(op)) {
-                        CpuUnaryF.forward(op, x.f, y.f, from, to, a, b);
+                        if (CpuGemm.VECTOR && CpuUnaryVector.handles(op)) CpuUnaryVector.forward(op, x.f, y.f, from, to, a, b);
+                        else CpuUnaryF.forward(op, x.f, y.f, from, to, a, b);
                         return;
                     }
                     double[] in = new double[BLOCK], out = new double[BLOCK];
@@ -71,7 +73,8 @@ final class CpuElementwise implements ElementwiseKernels {
                 return;
             }
             if (CpuUnaryF.handles(op)) {
-                CpuUnaryF.backward(op, x.f, dy.f, dx.f, from, to, a, b);
+                if (CpuGemm.VECTOR && CpuUnaryVector.handles(op)) CpuUnaryVector.backward(op, x.f, dy.f, dx.f, from, to, a, b);
+                else CpuUnaryF.backward(op, x.f, dy.f, dx.f, from, to, a, b);
                 return;
             }
             double[] xin = new double[BLOCK], gin = new double[BLOCK], out = new double[BLOCK];
