@@ -5,15 +5,20 @@ import dev.nabla.runtime.Shape;
 /**
  * Walks a contiguous output and its broadcast operands together. Adjacent dims that every operand reads
  * contiguously (or not at all) are merged first, so equal shapes become one flat run and [2,3] x [3]
- * becomes rows of 3; the body is then called once per run of the innermost dim with the operands' offsets.
+ * becomes rows of 3; the body is then called once per block of runs of the innermost dim with the operands'
+ * offsets.
  */
 final class CpuBroadcast {
     /** Elements per task below which a walk is not split across threads. */
     static final int GRAIN = 1 << 15;
 
-    /** One run: output elements [outOff, outOff + len); operand k starts at offs[k] and steps by steps[k]. */
+    /**
+     * A block of {@code rows} runs of {@code len} output elements each, back to back from {@code outOff}: in
+     * run r, operand k starts at {@code offs[k] + r * rowSteps[k]} and steps by {@code steps[k]}. Blocks of
+     * whole rows let a kernel loop over short rows (a [128] bias added to [2048, 128]) without a call per row.
+     */
     @FunctionalInterface
-    interface Run { void run(int outOff, int len, int[] offs, int[] steps); }
+    interface Run { void run(int outOff, int rows, int len, int[] offs, int[] steps, int[] rowSteps); }
 
     private final int[] dims;
     private final long[][] strides; // [operand][dim]
@@ -60,12 +65,18 @@ final class CpuBroadcast {
         return new CpuBroadcast(d, s, (int) out.numel());
     }
 
-    /** Calls {@code body} for every run, in parallel over contiguous ranges of the output. */
+    /**
+     * Calls {@code body} for every run, in parallel over contiguous ranges of the output; consecutive whole runs
+     * of the innermost dim that share the next dim go together as one block.
+     */
     void forEach(Run body) {
         int last = dims.length - 1;
         int ops = strides.length;
-        int[] steps = new int[ops];
-        for (int k = 0; k < ops; k++) steps[k] = (int) strides[k][last];
+        int[] steps = new int[ops], rowSteps = new int[ops];
+        for (int k = 0; k < ops; k++) {
+            steps[k] = (int) strides[k][last];
+            rowSteps[k] = last > 0 ? (int) strides[k][last - 1] : 0;
+        }
         CpuThreads.parallelFor(n, GRAIN, (from, to) -> {
             int[] idx = new int[dims.length];
             int[] offs = new int[ops];
@@ -83,14 +94,26 @@ final class CpuBroadcast {
             int pos = from;
             int[] start = new int[ops];
             while (pos < to) {
-                int len = Math.min(to - pos, dims[last] - idx[last]);
                 System.arraycopy(offs, 0, start, 0, ops);
-                body.run(pos, len, start, steps);
-                pos += len;
-                // Advance the multi-index by len along the last dim, carrying into outer dims.
-                idx[last] += len;
-                for (int k = 0; k < ops; k++) offs[k] += (int) (len * strides[k][last]);
-                for (int dd = last; dd > 0 && idx[dd] == dims[dd]; dd--) {
+                int carryFrom;
+                if (last > 0 && idx[last] == 0 && to - pos >= dims[last]) {
+                    // Whole rows: as many as the range holds without leaving the next dim.
+                    int rows = Math.min((to - pos) / dims[last], dims[last - 1] - idx[last - 1]);
+                    body.run(pos, rows, dims[last], start, steps, rowSteps);
+                    pos += rows * dims[last];
+                    idx[last - 1] += rows;
+                    for (int k = 0; k < ops; k++) offs[k] += (int) (rows * strides[k][last - 1]);
+                    carryFrom = last - 1;
+                } else {
+                    int len = Math.min(to - pos, dims[last] - idx[last]);
+                    body.run(pos, 1, len, start, steps, rowSteps);
+                    pos += len;
+                    idx[last] += len;
+                    for (int k = 0; k < ops; k++) offs[k] += (int) (len * strides[k][last]);
+                    carryFrom = last;
+                }
+                // Carry a full dim into the one outside it.
+                for (int dd = carryFrom; dd > 0 && idx[dd] == dims[dd]; dd--) {
                     idx[dd] = 0;
                     idx[dd - 1]++;
                     for (int k = 0; k < ops; k++) {

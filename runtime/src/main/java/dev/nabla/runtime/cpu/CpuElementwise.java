@@ -11,11 +11,12 @@ import dev.nabla.runtime.backend.ElementwiseKernels;
 import dev.nabla.runtime.backend.UnaryOp;
 
 /**
- * CPU elementwise kernels. Unary math lives in {@link CpuUnary}; binary ops, comparisons and where walk the
+ * CPU elementwise kernels. Unary math lives in {@link CpuUnary} (float32: {@link CpuUnaryF}, and
+ * {@link CpuUnaryVector} for the exp-bound activations when the Vector API is in use); binary ops, comparisons and where walk the
  * output with {@link CpuBroadcast}, which hands each dtype-specialised loop whole runs of the innermost dim.
  */
 final class CpuElementwise implements ElementwiseKernels {
-    /** float32 is widened to double in blocks of this many elements. */
+    /** float32 ops without a float path ({@link CpuUnaryF}) are widened to double in blocks of this many elements. */
     private static final int BLOCK = 1024;
 
     // ---------------------------------------------------------------- unary
@@ -30,6 +31,11 @@ final class CpuElementwise implements ElementwiseKernels {
             switch (x.dtype) {
                 case FLOAT64 -> CpuUnary.forward(op, x.d, y.d, from, to, a, b);
                 case FLOAT32 -> {
+                    if (CpuUnaryF.handles(op)) {
+                        if (CpuGemm.VECTOR && CpuUnaryVector.handles(op)) CpuUnaryVector.forward(op, x.f, y.f, from, to, a, b);
+                        else CpuUnaryF.forward(op, x.f, y.f, from, to, a, b);
+                        return;
+                    }
                     double[] in = new double[BLOCK], out = new double[BLOCK];
                     for (int s = from; s < to; s += BLOCK) {
                         int len = Math.min(BLOCK, to - s);
@@ -64,6 +70,11 @@ final class CpuElementwise implements ElementwiseKernels {
         CpuThreads.parallelFor(x.size, CpuBroadcast.GRAIN, (from, to) -> {
             if (x.dtype == DType.FLOAT64) {
                 CpuUnary.backward(op, x.d, dy.d, dx.d, from, to, a, b);
+                return;
+            }
+            if (CpuUnaryF.handles(op)) {
+                if (CpuGemm.VECTOR && CpuUnaryVector.handles(op)) CpuUnaryVector.backward(op, x.f, dy.f, dx.f, from, to, a, b);
+                else CpuUnaryF.backward(op, x.f, dy.f, dx.f, from, to, a, b);
                 return;
             }
             double[] xin = new double[BLOCK], gin = new double[BLOCK], out = new double[BLOCK];
@@ -102,12 +113,20 @@ final class CpuElementwise implements ElementwiseKernels {
     }
 
     private static void apply(BinaryOp op, CpuBuffer a, Shape aShape, CpuBuffer b, Shape bShape, CpuBuffer o, Shape out) {
-        CpuBroadcast.plan(out, aShape, bShape).forEach((oo, len, offs, st) -> {
+        CpuBroadcast.plan(out, aShape, bShape).forEach((oo, rows, len, offs, st, rs) -> {
             switch (o.dtype) {
-                case FLOAT32 -> CpuBinaryRows.f32(op, a.f, offs[0], st[0], b.f, offs[1], st[1], o.f, oo, len);
-                case FLOAT64 -> CpuBinaryRows.f64(op, a.d, offs[0], st[0], b.d, offs[1], st[1], o.d, oo, len);
-                case INT32 -> CpuBinaryRows.i32(op, a.i, offs[0], st[0], b.i, offs[1], st[1], o.i, oo, len);
-                case INT64 -> CpuBinaryRows.i64(op, a.l, offs[0], st[0], b.l, offs[1], st[1], o.l, oo, len);
+                case FLOAT32 -> CpuBinaryRows.f32(op, a.f, offs[0], st[0], rs[0], b.f, offs[1], st[1], rs[1], o.f, oo, len, rows);
+                case FLOAT64 -> CpuBinaryRows.f64(op, a.d, offs[0], st[0], rs[0], b.d, offs[1], st[1], rs[1], o.d, oo, len, rows);
+                case INT32 -> {
+                    for (int r = 0; r < rows; r++) {
+                        CpuBinaryRows.i32(op, a.i, offs[0] + r * rs[0], st[0], b.i, offs[1] + r * rs[1], st[1], o.i, oo + r * len, len);
+                    }
+                }
+                case INT64 -> {
+                    for (int r = 0; r < rows; r++) {
+                        CpuBinaryRows.i64(op, a.l, offs[0] + r * rs[0], st[0], b.l, offs[1] + r * rs[1], st[1], o.l, oo + r * len, len);
+                    }
+                }
             }
         });
     }
@@ -127,13 +146,15 @@ final class CpuElementwise implements ElementwiseKernels {
         CpuBuffer a = CpuBuffer.of(ab, name), b = CpuBuffer.of(bb, name);
         sameDType(name, a, b);
         CpuBuffer o = CpuBackend.alloc(a.dtype, out.numel());
-        CpuBroadcast.plan(out, aShape, bShape).forEach((oo, len, offs, st) -> {
-            int ao = offs[0], as = st[0], bo = offs[1], bs = st[1];
-            switch (a.dtype) {
-                case FLOAT32 -> { for (int k = 0; k < len; k++) o.f[oo + k] = test(op, a.f[ao + k * as], b.f[bo + k * bs]) ? 1f : 0f; }
-                case FLOAT64 -> { for (int k = 0; k < len; k++) o.d[oo + k] = test(op, a.d[ao + k * as], b.d[bo + k * bs]) ? 1.0 : 0.0; }
-                case INT32 -> { for (int k = 0; k < len; k++) o.i[oo + k] = test(op, a.i[ao + k * as], b.i[bo + k * bs]) ? 1 : 0; }
-                case INT64 -> { for (int k = 0; k < len; k++) o.l[oo + k] = test(op, a.l[ao + k * as], b.l[bo + k * bs]) ? 1L : 0L; }
+        CpuBroadcast.plan(out, aShape, bShape).forEach((o0, rows, len, offs, st, rs) -> {
+            for (int r = 0; r < rows; r++) {
+                int oo = o0 + r * len, ao = offs[0] + r * rs[0], as = st[0], bo = offs[1] + r * rs[1], bs = st[1];
+                switch (a.dtype) {
+                    case FLOAT32 -> { for (int k = 0; k < len; k++) o.f[oo + k] = test(op, a.f[ao + k * as], b.f[bo + k * bs]) ? 1f : 0f; }
+                    case FLOAT64 -> { for (int k = 0; k < len; k++) o.d[oo + k] = test(op, a.d[ao + k * as], b.d[bo + k * bs]) ? 1.0 : 0.0; }
+                    case INT32 -> { for (int k = 0; k < len; k++) o.i[oo + k] = test(op, a.i[ao + k * as], b.i[bo + k * bs]) ? 1 : 0; }
+                    case INT64 -> { for (int k = 0; k < len; k++) o.l[oo + k] = test(op, a.l[ao + k * as], b.l[bo + k * bs]) ? 1L : 0L; }
+                }
             }
         });
         return o;
@@ -176,13 +197,16 @@ final class CpuElementwise implements ElementwiseKernels {
             };
         }
         CpuBuffer o = CpuBackend.alloc(a.dtype, out.numel());
-        CpuBroadcast.plan(out, condShape, aShape, bShape).forEach((oo, len, offs, st) -> {
-            int co = offs[0], cs = st[0], ao = offs[1], as = st[1], bo = offs[2], bs = st[2];
-            switch (a.dtype) {
-                case FLOAT32 -> { for (int k = 0; k < len; k++) o.f[oo + k] = cond[co + k * cs] ? a.f[ao + k * as] : b.f[bo + k * bs]; }
-                case FLOAT64 -> { for (int k = 0; k < len; k++) o.d[oo + k] = cond[co + k * cs] ? a.d[ao + k * as] : b.d[bo + k * bs]; }
-                case INT32 -> { for (int k = 0; k < len; k++) o.i[oo + k] = cond[co + k * cs] ? a.i[ao + k * as] : b.i[bo + k * bs]; }
-                case INT64 -> { for (int k = 0; k < len; k++) o.l[oo + k] = cond[co + k * cs] ? a.l[ao + k * as] : b.l[bo + k * bs]; }
+        CpuBroadcast.plan(out, condShape, aShape, bShape).forEach((o0, rows, len, offs, st, rs) -> {
+            for (int r = 0; r < rows; r++) {
+                int oo = o0 + r * len, co = offs[0] + r * rs[0], cs = st[0], ao = offs[1] + r * rs[1], as = st[1];
+                int bo = offs[2] + r * rs[2], bs = st[2];
+                switch (a.dtype) {
+                    case FLOAT32 -> { for (int k = 0; k < len; k++) o.f[oo + k] = cond[co + k * cs] ? a.f[ao + k * as] : b.f[bo + k * bs]; }
+                    case FLOAT64 -> { for (int k = 0; k < len; k++) o.d[oo + k] = cond[co + k * cs] ? a.d[ao + k * as] : b.d[bo + k * bs]; }
+                    case INT32 -> { for (int k = 0; k < len; k++) o.i[oo + k] = cond[co + k * cs] ? a.i[ao + k * as] : b.i[bo + k * bs]; }
+                    case INT64 -> { for (int k = 0; k < len; k++) o.l[oo + k] = cond[co + k * cs] ? a.l[ao + k * as] : b.l[bo + k * bs]; }
+                }
             }
         });
         return o;
