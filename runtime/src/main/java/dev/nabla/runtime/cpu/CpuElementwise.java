@@ -26,7 +26,7 @@ final class CpuElementwise implements ElementwiseKernels {
         if (!x.dtype.isFloating() && !CpuUnary.integerOp(op)) {
             throw new DTypeMismatchException(op.name().toLowerCase() + ": expected FLOAT32 or FLOAT64, got " + x.dtype);
         }
-        CpuBuffer y = CpuBackend.alloc(x.dtype, x.size);
+        CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, x.size);
         CpuThreads.parallelFor(x.size, CpuBroadcast.GRAIN, (from, to) -> {
             switch (x.dtype) {
                 case FLOAT64 -> CpuUnary.forward(op, x.d, y.d, from, to, a, b);
@@ -66,7 +66,7 @@ final class CpuElementwise implements ElementwiseKernels {
             throw new DTypeMismatchException(name + ": expected x and dy of the same floating dtype and size, got "
                     + x.size + " x " + x.dtype + " and " + dy.size + " x " + dy.dtype);
         }
-        CpuBuffer dx = CpuBackend.alloc(x.dtype, x.size);
+        CpuBuffer dx = CpuBackend.allocUninitialized(x.dtype, x.size);
         CpuThreads.parallelFor(x.size, CpuBroadcast.GRAIN, (from, to) -> {
             if (x.dtype == DType.FLOAT64) {
                 CpuUnary.backward(op, x.d, dy.d, dx.d, from, to, a, b);
@@ -98,7 +98,7 @@ final class CpuElementwise implements ElementwiseKernels {
         CpuBuffer a = CpuBuffer.of(ab, name), b = CpuBuffer.of(bb, name);
         sameDType(name, a, b);
         if (op == BinaryOp.DIV && !a.dtype.isFloating()) checkNoZero(b);
-        CpuBuffer o = CpuBackend.alloc(a.dtype, out.numel());
+        CpuBuffer o = CpuBackend.allocUninitialized(a.dtype, out.numel());
         apply(op, a, aShape, b, bShape, o, out);
         return o;
     }
@@ -145,7 +145,7 @@ final class CpuElementwise implements ElementwiseKernels {
         String name = op.name().toLowerCase();
         CpuBuffer a = CpuBuffer.of(ab, name), b = CpuBuffer.of(bb, name);
         sameDType(name, a, b);
-        CpuBuffer o = CpuBackend.alloc(a.dtype, out.numel());
+        CpuBuffer o = CpuBackend.allocUninitialized(a.dtype, out.numel());
         CpuBroadcast.plan(out, aShape, bShape).forEach((o0, rows, len, offs, st, rs) -> {
             for (int r = 0; r < rows; r++) {
                 int oo = o0 + r * len, ao = offs[0] + r * rs[0], as = st[0], bo = offs[1] + r * rs[1], bs = st[1];
@@ -196,7 +196,7 @@ final class CpuElementwise implements ElementwiseKernels {
                 case INT64 -> c.l[k] != 0L;
             };
         }
-        CpuBuffer o = CpuBackend.alloc(a.dtype, out.numel());
+        CpuBuffer o = CpuBackend.allocUninitialized(a.dtype, out.numel());
         CpuBroadcast.plan(out, condShape, aShape, bShape).forEach((o0, rows, len, offs, st, rs) -> {
             for (int r = 0; r < rows; r++) {
                 int oo = o0 + r * len, co = offs[0] + r * rs[0], cs = st[0], ao = offs[1] + r * rs[1], as = st[1];
