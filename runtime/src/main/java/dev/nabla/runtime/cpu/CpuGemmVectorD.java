@@ -9,13 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops: NC columns of C at a time; within them KC steps of the inner dimension, for which op(B) is packed
  * once into NR-column micro-panels (KC x NR, zero-padded) shared by all threads, and stays in L2. Each thread
- * takes a contiguous range of MR-row micro-panels of op(A), packs them MP at a time (MP * MR x KC) and, for
- * each one (MR x KC, in L1), runs the micro-kernel against every B micro-panel: an MR x NR tile of C in
- * MR * 2 vector registers, one broadcast of
+ * takes a contiguous range of MR-row micro-panels of op(A) and, for each one (MR x KC, in L1), runs the
+ * micro-kernel against every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of
  * A and one FMA per register per k step, written to C once at the end (alpha, beta applied there; beta == 0
  * does not read C). Partial tiles at the edges compute on the zero padding and store through a small buffer.
- * Products too small or too narrow for the tile go to {@link CpuGemmScalar}. The float32 class
- * {@link CpuGemmVectorF} is the same code with FloatVector.
+ * A transposed A is packed MP micro-panels at a time (MP * MR x KC); a plain A is read in place, MR rows of it
+ * (packing it, a transpose, cost 10-25% of the time of products with N near 128), and only a last partial
+ * micro-panel is packed. Products too small for the tile, or of a single row, go to {@link CpuGemmScalar}.
+ * The float32 class {@link CpuGemmVectorF} is the same code with FloatVector.
  */
 final class CpuGemmVectorD {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -76,12 +77,24 @@ final class CpuGemmVectorD {
                     double[] tmp = new double[MR * NR];
                     for (int g = from; g < to; g += MP) {
                         int gEnd = Math.min(to, g + MP);
-                        packA(transA, a, aOff, lda, g * MR, Math.min(gEnd * MR, m), p0, kc, ap);
+                        if (transA) packA(true, a, aOff, lda, g * MR, Math.min(gEnd * MR, m), p0, kc, ap);
                         for (int ir = g; ir < gEnd; ir++) {
                             int i0 = ir * MR, rows = Math.min(MR, m - i0);
+                            // A full panel of A (not transposed) is read in place: MR rows, each contiguous.
+                            double[] src = ap;
+                            int ai = (ir - g) * MR * kc, rs = 1, ps = MR;
+                            if (!transA && rows == MR) {
+                                src = a;
+                                ai = aOff + i0 * lda + p0;
+                                rs = lda;
+                                ps = 1;
+                            } else if (!transA) {
+                                packA(false, a, aOff, lda, i0, m, p0, kc, ap);
+                                ai = 0;
+                            }
                             for (int jr = 0; jr < nPanels; jr++) {
                                 int cols = Math.min(NR, nc - jr * NR);
-                                kernel(kc, ap, (ir - g) * MR * kc, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
+                                kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             }
                         }
@@ -171,9 +184,14 @@ final class CpuGemmVectorD {
         }
     }
 
-    /** C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. */
-    private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] c, int ci, int ldc,
+    /**
+     * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
+     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
+     * (rs = lda, ps = 1).
+     */
+    private static void kernel(int kc, double[] a, int ai, int rs, int ps, double[] bp, int bi, double[] c, int ci, int ldc,
                                double alpha, double beta, int rows, int cols, double[] tmp) {
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z;
         DoubleVector c10 = z, c11 = z;
@@ -183,30 +201,30 @@ final class CpuGemmVectorD {
         DoubleVector c50 = z, c51 = z;
         DoubleVector c60 = z, c61 = z;
         DoubleVector c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bi), b1 = DoubleVector.fromArray(S, bp, bi + L);
-            DoubleVector a0 = DoubleVector.broadcast(S, ap[ai + 0]);
+            DoubleVector a0 = DoubleVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            DoubleVector a1 = DoubleVector.broadcast(S, ap[ai + 1]);
+            DoubleVector a1 = DoubleVector.broadcast(S, a[ai + rs]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            DoubleVector a2 = DoubleVector.broadcast(S, ap[ai + 2]);
+            DoubleVector a2 = DoubleVector.broadcast(S, a[ai + r2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
+            DoubleVector a3 = DoubleVector.broadcast(S, a[ai + r3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            DoubleVector a4 = DoubleVector.broadcast(S, ap[ai + 4]);
+            DoubleVector a4 = DoubleVector.broadcast(S, a[ai + r4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            DoubleVector a5 = DoubleVector.broadcast(S, ap[ai + 5]);
+            DoubleVector a5 = DoubleVector.broadcast(S, a[ai + r5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            DoubleVector a6 = DoubleVector.broadcast(S, ap[ai + 6]);
+            DoubleVector a6 = DoubleVector.broadcast(S, a[ai + r6]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
-            DoubleVector a7 = DoubleVector.broadcast(S, ap[ai + 7]);
+            DoubleVector a7 = DoubleVector.broadcast(S, a[ai + r7]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }

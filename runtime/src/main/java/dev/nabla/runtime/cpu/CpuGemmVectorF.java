@@ -9,13 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops: NC columns of C at a time; within them KC steps of the inner dimension, for which op(B) is packed
  * once into NR-column micro-panels (KC x NR, zero-padded) shared by all threads, and stays in L2. Each thread
- * takes a contiguous range of MR-row micro-panels of op(A), packs them MP at a time (MP * MR x KC) and, for
- * each one (MR x KC, in L1), runs the micro-kernel against every B micro-panel: an MR x NR tile of C in
- * MR * 2 vector registers, one broadcast of
+ * takes a contiguous range of MR-row micro-panels of op(A) and, for each one (MR x KC, in L1), runs the
+ * micro-kernel against every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of
  * A and one FMA per register per k step, written to C once at the end (alpha, beta applied there; beta == 0
  * does not read C). Partial tiles at the edges compute on the zero padding and store through a small buffer.
- * Products too small or too narrow for the tile go to {@link CpuGemmScalar}. The float64 class
- * {@link CpuGemmVectorD} is the same code with DoubleVector.
+ * A transposed A is packed MP micro-panels at a time (MP * MR x KC); a plain A is read in place, MR rows of it
+ * (packing it, a transpose, cost 10-25% of the time of products with N near 128), and only a last partial
+ * micro-panel is packed. Products too small for the tile, or of a single row, go to {@link CpuGemmScalar}.
+ * The float64 class {@link CpuGemmVectorD} is the same code with DoubleVector.
  */
 final class CpuGemmVectorF {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -76,12 +77,24 @@ final class CpuGemmVectorF {
                     float[] tmp = new float[MR * NR];
                     for (int g = from; g < to; g += MP) {
                         int gEnd = Math.min(to, g + MP);
-                        packA(transA, a, aOff, lda, g * MR, Math.min(gEnd * MR, m), p0, kc, ap);
+                        if (transA) packA(true, a, aOff, lda, g * MR, Math.min(gEnd * MR, m), p0, kc, ap);
                         for (int ir = g; ir < gEnd; ir++) {
                             int i0 = ir * MR, rows = Math.min(MR, m - i0);
+                            // A full panel of A (not transposed) is read in place: MR rows, each contiguous.
+                            float[] src = ap;
+                            int ai = (ir - g) * MR * kc, rs = 1, ps = MR;
+                            if (!transA && rows == MR) {
+                                src = a;
+                                ai = aOff + i0 * lda + p0;
+                                rs = lda;
+                                ps = 1;
+                            } else if (!transA) {
+                                packA(false, a, aOff, lda, i0, m, p0, kc, ap);
+                                ai = 0;
+                            }
                             for (int jr = 0; jr < nPanels; jr++) {
                                 int cols = Math.min(NR, nc - jr * NR);
-                                kernel(kc, ap, (ir - g) * MR * kc, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
+                                kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             }
                         }
@@ -171,9 +184,14 @@ final class CpuGemmVectorF {
         }
     }
 
-    /** C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+    /**
+     * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
+     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
+     * (rs = lda, ps = 1).
+     */
+    private static void kernel(int kc, float[] a, int ai, int rs, int ps, float[] bp, int bi, float[] c, int ci, int ldc,
                                float alpha, float beta, int rows, int cols, float[] tmp) {
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -183,30 +201,30 @@ final class CpuGemmVectorF {
         FloatVector c50 = z, c51 = z;
         FloatVector c60 = z, c61 = z;
         FloatVector c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + rs]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
