@@ -57,7 +57,9 @@ final class CpuGemmVectorD {
             CpuGemmScalar.scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        if (n < L || m < 2 || (long) m * n * k <= SMALL) {
+        // Narrow products (n < NR, down to n = 1) stay on the tile: computing on the zero padding of a B
+        // micro-panel still runs 2.4-8 times faster than the scalar loops (n = 10: about 26 against 4 GFLOP/s).
+        if (m < 2 || (long) m * n * k <= SMALL) {
             CpuGemmScalar.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
