@@ -32,8 +32,14 @@ final class CpuGemmVectorD {
     private static final int NC = Math.max(NR, 256 / NR * NR);
     /** m * n * k at or below which the scalar direct loops win. */
     private static final long SMALL = 16 * 16 * 16;
-    /** Floating-point operations a parallel chunk should have at least. */
-    private static final long GRAIN_FLOPS = 1L << 18;
+    /**
+     * Floating-point operations a parallel chunk should have at least (about 10 us): handing a chunk to a
+     * worker costs microseconds, more on a busy machine, and a smaller grain made products of a few hundred
+     * kFLOP (an MLP's 10-output layer) several times slower on two threads than on one.
+     */
+    private static final long GRAIN_FLOPS = 1L << 20;
+    /** Elements of B a parallel packing chunk should have at least. */
+    private static final int PACK_GRAIN = 1 << 15;
 
     private static final ThreadLocal<double[]> B_PACK = new ThreadLocal<>();
     private static final ThreadLocal<double[]> A_PACK = new ThreadLocal<>();
@@ -70,7 +76,7 @@ final class CpuGemmVectorD {
             int nc = Math.min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc), j0 = jc, p0 = pc;
-                CpuThreads.parallelFor(nPanels, Math.max(1, 8192 / (kc * NR)),
+                CpuThreads.parallelFor(nPanels, Math.max(1, PACK_GRAIN / (kc * NR)),
                         (from, to) -> packB(transB, b, bOff, ldb, p0, j0, kc, nc, from, to, bp));
                 double bt = pc == 0 ? beta : 1.0;
                 long panelFlops = 2L * MR * nc * kc;
