@@ -92,7 +92,7 @@ class CpuGemmImplementationsTest {
     private static void assertMatches(double[] expected, double[] actual, double tol, String what) {
         for (int i = 0; i < expected.length; i++) {
             double x = expected[i], y = actual[i];
-            if (Double.isNaN(x) ? !Double.isNaN(y) : Math.abs(x - y) > tol * (1 + Math.abs(x))) {
+            if (Double.isNaN(x) ? !Double.isNaN(y) : !(Math.abs(x - y) <= tol * (1 + Math.abs(x)))) { // NaN in y fails
                 fail(what + ": element " + i + " is " + y + ", expected " + x);
             }
         }
