@@ -173,6 +173,15 @@ class CpuGemmImplementationsTest {
     }
 
     @ParameterizedTest @MethodSource("implementations")
+    void wideAndTallProductsSplitByColumnsOrRowsMatchTheTripleLoop(Gemm g) {
+        // With several threads the vector path gives each a range of columns (wide C) or of rows (tall C, or a
+        // transposed A larger than B), each packing what it reads.
+        Random r = new Random(9);
+        for (int t = 0; t < 4; t++) check(g, 37, 300, 120, (t & 1) != 0, (t & 2) != 0, 1, 0, r);
+        for (int t = 0; t < 4; t++) check(g, 300, 37, 120, (t & 1) != 0, (t & 2) != 0, 1, 0.5, r);
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
     void zeroInnerDimensionOrZeroAlphaOnlyScalesC(Gemm g) {
         Random r = new Random(6);
         check(g, 33, 40, 0, false, false, 1, 2, r);
