@@ -3,11 +3,13 @@ package dev.nabla.layers;
 import dev.nabla.layers.init.Init;
 import dev.nabla.runtime.ShapeMismatchException;
 import dev.nabla.runtime.Tensor;
+import dev.nabla.runtime.nn.F;
 import dev.nabla.runtime.random.Generator;
 
 /**
  * y = x W^T + b over the last axis: x [..., in] -> [..., out]. Weight [out, in], bias [out]; initialised as
- * PyTorch's {@code nn.Linear} (kaiming_uniform a=sqrt(5), bias U(+-1/sqrt(in))).
+ * PyTorch's {@code nn.Linear} (kaiming_uniform a=sqrt(5), bias U(+-1/sqrt(in))). The forward is one fused op,
+ * {@link F#linear}.
  */
 public class Linear extends Module {
     private final int inFeatures;
@@ -45,15 +47,7 @@ public class Linear extends Module {
         if (x.rank() < 1 || x.dim(-1) != inFeatures) {
             throw new ShapeMismatchException("Linear: expected input [..., " + inFeatures + "], got " + x.shape());
         }
-        Tensor y;
-        if (x.rank() == 2) {
-            y = x.matmul(weight.data(), false, true);
-        } else {
-            int[] outDims = x.dims();
-            outDims[outDims.length - 1] = outFeatures;
-            y = x.reshape(-1, inFeatures).matmul(weight.data(), false, true).reshape(outDims);
-        }
-        return bias == null ? y : y.add(bias.data());
+        return F.linear(x, weight.data(), bias == null ? null : bias.data());
     }
 
     @Override protected String extraRepr() { return "in=" + inFeatures + ", out=" + outFeatures + ", bias=" + (bias != null); }

@@ -89,9 +89,19 @@ final class CpuGemmScalar {
         if (!transB) {
             for (int p = from; p < to; p++) System.arraycopy(b, bOff + (p0 + p) * ldb + j0, bp[p], 0, nc);
         } else {
-            for (int j = 0; j < nc; j++) {
-                int base = bOff + (j0 + j) * ldb + p0;
-                for (int p = from; p < to; p++) bp[p][j] = b[base + p];
+            // A transpose: two rows of B at a time, each read along, each write filling two adjacent elements.
+            int j = 0;
+            for (; j + 1 < nc; j += 2) {
+                int s0 = bOff + (j0 + j) * ldb + p0, s1 = s0 + ldb;
+                for (int p = from; p < to; p++) {
+                    float[] row = bp[p];
+                    row[j] = b[s0 + p];
+                    row[j + 1] = b[s1 + p];
+                }
+            }
+            if (j < nc) {
+                int s0 = bOff + (j0 + j) * ldb + p0;
+                for (int p = from; p < to; p++) bp[p][j] = b[s0 + p];
             }
         }
     }
@@ -99,13 +109,15 @@ final class CpuGemmScalar {
     /** ap[p * MR + r] = op(A)[i0 + r][p0 + p]; rows past the matrix are zero. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] ap) {
         if (rows < MR) java.util.Arrays.fill(ap, 0f);
-        for (int r = 0; r < rows; r++) {
-            if (!transA) {
+        if (!transA) {
+            for (int r = 0; r < rows; r++) {
                 int base = aOff + (i0 + r) * lda + p0;
                 for (int p = 0; p < kc; p++) ap[p * MR + r] = a[base + p];
-            } else {
-                int base = aOff + p0 * lda + i0 + r;
-                for (int p = 0; p < kc; p++) ap[p * MR + r] = a[base + p * lda];
+            }
+        } else {
+            // op(A) row i is column i of A: the group's rows are consecutive along each row of A.
+            for (int p = 0, src = aOff + p0 * lda + i0; p < kc; p++, src += lda) {
+                for (int r = 0; r < rows; r++) ap[p * MR + r] = a[src + r];
             }
         }
     }
@@ -219,9 +231,19 @@ final class CpuGemmScalar {
         if (!transB) {
             for (int p = from; p < to; p++) System.arraycopy(b, bOff + (p0 + p) * ldb + j0, bp[p], 0, nc);
         } else {
-            for (int j = 0; j < nc; j++) {
-                int base = bOff + (j0 + j) * ldb + p0;
-                for (int p = from; p < to; p++) bp[p][j] = b[base + p];
+            // A transpose: two rows of B at a time, each read along, each write filling two adjacent elements.
+            int j = 0;
+            for (; j + 1 < nc; j += 2) {
+                int s0 = bOff + (j0 + j) * ldb + p0, s1 = s0 + ldb;
+                for (int p = from; p < to; p++) {
+                    double[] row = bp[p];
+                    row[j] = b[s0 + p];
+                    row[j + 1] = b[s1 + p];
+                }
+            }
+            if (j < nc) {
+                int s0 = bOff + (j0 + j) * ldb + p0;
+                for (int p = from; p < to; p++) bp[p][j] = b[s0 + p];
             }
         }
     }
@@ -229,13 +251,15 @@ final class CpuGemmScalar {
     /** ap[p * MR + r] = op(A)[i0 + r][p0 + p]; rows past the matrix are zero. */
     private static void packA(boolean transA, double[] a, int aOff, int lda, int i0, int rows, int p0, int kc, double[] ap) {
         if (rows < MR) java.util.Arrays.fill(ap, 0.0);
-        for (int r = 0; r < rows; r++) {
-            if (!transA) {
+        if (!transA) {
+            for (int r = 0; r < rows; r++) {
                 int base = aOff + (i0 + r) * lda + p0;
                 for (int p = 0; p < kc; p++) ap[p * MR + r] = a[base + p];
-            } else {
-                int base = aOff + p0 * lda + i0 + r;
-                for (int p = 0; p < kc; p++) ap[p * MR + r] = a[base + p * lda];
+            }
+        } else {
+            // op(A) row i is column i of A: the group's rows are consecutive along each row of A.
+            for (int p = 0, src = aOff + p0 * lda + i0; p < kc; p++, src += lda) {
+                for (int r = 0; r < rows; r++) ap[p * MR + r] = a[src + r];
             }
         }
     }

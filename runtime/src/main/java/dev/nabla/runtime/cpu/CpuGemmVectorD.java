@@ -7,15 +7,18 @@ import jdk.incubator.vector.VectorSpecies;
  * float64 GEMM on the {@code jdk.incubator.vector} API, GotoBLAS/BLIS style (see {@link CpuGemm} for the
  * contract). Loaded only when {@link CpuGemm} selects it, so only when the module is present.
  *
- * <p>Loops: NC columns of C at a time; within them KC steps of the inner dimension, for which op(B) is packed
- * once into NR-column micro-panels (KC x NR, zero-padded) shared by all threads, and stays in L2. Each thread
- * takes a contiguous range of MR-row micro-panels of op(A), packs them MP at a time (MP * MR x KC) and, for
- * each one (MR x KC, in L1), runs the micro-kernel against every B micro-panel: an MR x NR tile of C in
- * MR * 2 vector registers, one broadcast of
- * A and one FMA per register per k step, written to C once at the end (alpha, beta applied there; beta == 0
- * does not read C). Partial tiles at the edges compute on the zero padding and store through a small buffer.
- * Products too small or too narrow for the tile go to {@link CpuGemmScalar}. The float32 class
- * {@link CpuGemmVectorF} is the same code with FloatVector.
+ * <p>Each thread takes one block of C, a range of rows or of columns (see {@link #splitColumns}), and packs
+ * what it reads itself, so that a product forks once. Within a block: NC columns at a time; within them KC
+ * steps of the inner dimension, for which op(B) is packed into NR-column micro-panels (KC x NR, zero-padded)
+ * that stay in L2; then, for each MR-row micro-panel of op(A) (MR x KC, in L1), the micro-kernel runs against
+ * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
+ * register per k step, written to C once at the end (alpha, beta applied there; beta == 0 does not read C).
+ * Partial tiles at the edges compute on the zero padding and store through a small buffer. A transposed A is
+ * packed MP micro-panels at a time (MP * MR x KC); a plain A is read in place, MR rows of it (packing it, a
+ * transpose, cost 10-25% of the time of products with N near 128), and only a last partial micro-panel is
+ * packed. The summation order of every element is the same whatever the split. Products too small for the
+ * tile, or of a single row, go to {@link CpuGemmScalar}.
+ * The float32 class {@link CpuGemmVectorF} is the same code with DoubleVector.
  */
 final class CpuGemmVectorD {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -31,8 +34,12 @@ final class CpuGemmVectorD {
     private static final int NC = Math.max(NR, 256 / NR * NR);
     /** m * n * k at or below which the scalar direct loops win. */
     private static final long SMALL = 16 * 16 * 16;
-    /** Floating-point operations a parallel chunk should have at least. */
-    private static final long GRAIN_FLOPS = 1L << 18;
+    /**
+     * Floating-point operations a thread's block should have at least (about 10 us): handing work to a worker
+     * costs microseconds, more on a busy machine, and a smaller grain made products of a few hundred kFLOP (an
+     * MLP's 10-output layer) several times slower on two threads than on one.
+     */
+    private static final long GRAIN_FLOPS = 1L << 20;
 
     private static final ThreadLocal<double[]> B_PACK = new ThreadLocal<>();
     private static final ThreadLocal<double[]> A_PACK = new ThreadLocal<>();
@@ -56,37 +63,74 @@ final class CpuGemmVectorD {
             CpuGemmScalar.scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        if (n < L || m < 2 || (long) m * n * k <= SMALL) {
+        // Narrow products (n < NR, down to n = 1) stay on the tile: computing on the zero padding of a B
+        // micro-panel still runs 2.4-8 times faster than the scalar loops (n = 10: about 26 against 4 GFLOP/s).
+        if (m < 2 || (long) m * n * k <= SMALL) {
             CpuGemmScalar.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int ncMax = Math.min(NC, roundUp(n, NR)), kcMax = Math.min(KC, k);
-        double[] bp = buffer(B_PACK, kcMax * ncMax);
-        int mPanels = (m + MR - 1) / MR;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc), j0 = jc, p0 = pc;
-                CpuThreads.parallelFor(nPanels, Math.max(1, 8192 / (kc * NR)),
-                        (from, to) -> packB(transB, b, bOff, ldb, p0, j0, kc, nc, from, to, bp));
-                double bt = pc == 0 ? beta : 1.0;
-                long panelFlops = 2L * MR * nc * kc;
-                CpuThreads.parallelFor(mPanels, (int) Math.max(1, GRAIN_FLOPS / panelFlops), (from, to) -> {
-                    double[] ap = buffer(A_PACK, MP * MR * KC);
-                    double[] tmp = new double[MR * NR];
-                    for (int g = from; g < to; g += MP) {
-                        int gEnd = Math.min(to, g + MP);
-                        packA(transA, a, aOff, lda, g * MR, Math.min(gEnd * MR, m), p0, kc, ap);
-                        for (int ir = g; ir < gEnd; ir++) {
-                            int i0 = ir * MR, rows = Math.min(MR, m - i0);
-                            for (int jr = 0; jr < nPanels; jr++) {
-                                int cols = Math.min(NR, nc - jr * NR);
-                                kernel(kc, ap, (ir - g) * MR * kc, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
-                                        alpha, bt, rows, cols, tmp);
-                            }
+        int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
+        int chunks = (int) Math.min(CpuThreads.threads(), Math.max(1, 2L * m * n * k / GRAIN_FLOPS));
+        boolean byColumns = chunks > 1 && splitColumns(transA, m, n, nPanels, chunks);
+        int units = byColumns ? nPanels : mPanels;
+        CpuThreads.parallelFor(units, Math.max(1, units / chunks), (from, to) -> {
+            if (byColumns) {
+                block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                block(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        });
+    }
+
+    /**
+     * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so
+     * that the product forks once: a range of columns packs only its own B but, for a transposed A, all of A;
+     * a range of rows packs all of B. Columns unless their micro-panels divide badly (over 25% idle) or a
+     * transposed A is the larger operand.
+     */
+    private static boolean splitColumns(boolean transA, int m, int n, int nPanels, int chunks) {
+        int perChunk = (nPanels + chunks - 1) / chunks;
+        if (4L * perChunk * chunks > 5L * nPanels) return false;
+        return !transA || m <= n;
+    }
+
+    /** Rows [i0, i1) x columns [j0, j1) of C, on the calling thread (i0 a multiple of MR, j0 of NR). */
+    private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, double alpha,
+                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                              double beta, double[] c, int cOff, int ldc) {
+        double[] bp = buffer(B_PACK, Math.min(KC, k) * Math.min(NC, roundUp(j1 - j0, NR)));
+        double[] ap = buffer(A_PACK, MP * MR * KC);
+        double[] tmp = new double[MR * NR];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc), nPanels = (nc + NR - 1) / NR;
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                packB(transB, b, bOff, ldb, p0, jc, kc, nc, bp);
+                double bt = p0 == 0 ? beta : 1.0;
+                for (int g = i0; g < i1; g += MP * MR) {
+                    int gEnd = Math.min(i1, g + MP * MR);
+                    if (transA) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
+                    for (int r0 = g; r0 < gEnd; r0 += MR) {
+                        int rows = Math.min(MR, i1 - r0);
+                        // A full panel of A (not transposed) is read in place: MR rows, each contiguous.
+                        double[] src = ap;
+                        int ai = (r0 - g) * kc, rs = 1, ps = MR;
+                        if (!transA && rows == MR) {
+                            src = a;
+                            ai = aOff + r0 * lda + p0;
+                            rs = lda;
+                            ps = 1;
+                        } else if (!transA) {
+                            packA(false, a, aOff, lda, r0, i1, p0, kc, ap);
+                            ai = 0;
+                        }
+                        for (int jr = 0; jr < nPanels; jr++) {
+                            int cols = Math.min(NR, nc - jr * NR);
+                            kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                    alpha, bt, rows, cols, tmp);
                         }
                     }
-                });
+                }
             }
         }
     }
@@ -104,10 +148,9 @@ final class CpuGemmVectorD {
         return buf;
     }
 
-    /** Micro-panels [from, to) of op(B)[p0 .. p0+kc, j0 .. j0+nc]: bp[q*kc*NR + p*NR + j], zero-padded. */
-    private static void packB(boolean transB, double[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
-                              int from, int to, double[] bp) {
-        for (int q = from; q < to; q++) {
+    /** op(B)[p0 .. p0+kc, j0 .. j0+nc] as micro-panels: bp[q*kc*NR + p*NR + j], zero-padded. */
+    private static void packB(boolean transB, double[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, double[] bp) {
+        for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
             int col = j0 + q * NR, cols = Math.min(NR, nc - q * NR), dst = q * kc * NR;
             if (!transB && cols == NR) {
                 for (int p = 0, src = bOff + p0 * ldb + col; p < kc; p++, src += ldb, dst += NR) {
@@ -120,11 +163,21 @@ final class CpuGemmVectorD {
                     for (int j = cols; j < NR; j++) bp[dst + j] = 0.0;
                 }
             } else {
-                for (int j = 0; j < cols; j++) {
-                    int src = bOff + (col + j) * ldb + p0;
-                    for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
+                // A transpose: read B's rows (op(B)'s columns) two at a time, each contiguous, so that each
+                // write fills two adjacent doubles; one row at a time runs about 1.5 times slower.
+                int j = 0;
+                for (; j + 1 < cols; j += 2) {
+                    int s0 = bOff + (col + j) * ldb + p0, s1 = s0 + ldb;
+                    for (int p = 0, d = dst + j; p < kc; p++, d += NR) {
+                        bp[d] = b[s0 + p];
+                        bp[d + 1] = b[s1 + p];
+                    }
                 }
-                for (int j = cols; j < NR; j++) for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0.0;
+                for (; j < cols; j++) {
+                    int s0 = bOff + (col + j) * ldb + p0;
+                    for (int p = 0, d = dst + j; p < kc; p++, d += NR) bp[d] = b[s0 + p];
+                }
+                for (j = cols; j < NR; j++) for (int p = 0, d = dst + j; p < kc; p++, d += NR) bp[d] = 0.0;
             }
         }
     }
@@ -134,29 +187,41 @@ final class CpuGemmVectorD {
      * ap[((i-i0)/MR)*MR*kc + p*MR + (i-i0)%MR]; rows of the last panel past i1 are zero.
      */
     private static void packA(boolean transA, double[] a, int aOff, int lda, int i0, int i1, int p0, int kc, double[] ap) {
-        int rowsAll = i1 - i0;
+        int rowsAll = i1 - i0, full = rowsAll / MR, rem = rowsAll % MR;
         if (!transA) {
             for (int i = 0; i < rowsAll; i++) {
                 int src = aOff + (i0 + i) * lda + p0, dst = (i / MR) * MR * kc + i % MR;
                 for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
             }
-        } else {
-            // op(A) row i is column i of A: walk A's rows so that reads stay contiguous.
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (p0 + p) * lda + i0;
-                for (int i = 0; i < rowsAll; i++) ap[(i / MR) * MR * kc + p * MR + i % MR] = a[src + i];
+            if (rem != 0) {
+                int dst = full * MR * kc;
+                for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0.0;
             }
+            return;
         }
-        int rem = rowsAll % MR;
-        if (rem != 0) {
-            int dst = (rowsAll / MR) * MR * kc;
-            for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0.0;
+        // op(A) row i is column i of A: along each of A's rows, every MR consecutive elements are one
+        // micro-panel's step p, copied whole. (A DoubleVector of MR lanes is no faster here, and on JDK 17 its
+        // store is not intrinsified next to the kernel's wider species.)
+        for (int p = 0; p < kc; p++) {
+            int src = aOff + (p0 + p) * lda + i0, dst = p * MR;
+            for (int q = 0; q < full; q++, src += MR, dst += MR * kc) {
+                for (int r = 0; r < MR; r++) ap[dst + r] = a[src + r];
+            }
+            if (rem != 0) {
+                for (int r = 0; r < rem; r++) ap[dst + r] = a[src + r];
+                for (int r = rem; r < MR; r++) ap[dst + r] = 0.0;
+            }
         }
     }
 
-    /** C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. */
-    private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] c, int ci, int ldc,
+    /**
+     * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
+     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
+     * (rs = lda, ps = 1).
+     */
+    private static void kernel(int kc, double[] a, int ai, int rs, int ps, double[] bp, int bi, double[] c, int ci, int ldc,
                                double alpha, double beta, int rows, int cols, double[] tmp) {
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z;
         DoubleVector c10 = z, c11 = z;
@@ -166,30 +231,30 @@ final class CpuGemmVectorD {
         DoubleVector c50 = z, c51 = z;
         DoubleVector c60 = z, c61 = z;
         DoubleVector c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bi), b1 = DoubleVector.fromArray(S, bp, bi + L);
-            DoubleVector a0 = DoubleVector.broadcast(S, ap[ai + 0]);
+            DoubleVector a0 = DoubleVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            DoubleVector a1 = DoubleVector.broadcast(S, ap[ai + 1]);
+            DoubleVector a1 = DoubleVector.broadcast(S, a[ai + rs]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            DoubleVector a2 = DoubleVector.broadcast(S, ap[ai + 2]);
+            DoubleVector a2 = DoubleVector.broadcast(S, a[ai + r2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            DoubleVector a3 = DoubleVector.broadcast(S, ap[ai + 3]);
+            DoubleVector a3 = DoubleVector.broadcast(S, a[ai + r3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            DoubleVector a4 = DoubleVector.broadcast(S, ap[ai + 4]);
+            DoubleVector a4 = DoubleVector.broadcast(S, a[ai + r4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            DoubleVector a5 = DoubleVector.broadcast(S, ap[ai + 5]);
+            DoubleVector a5 = DoubleVector.broadcast(S, a[ai + r5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            DoubleVector a6 = DoubleVector.broadcast(S, ap[ai + 6]);
+            DoubleVector a6 = DoubleVector.broadcast(S, a[ai + r6]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
-            DoubleVector a7 = DoubleVector.broadcast(S, ap[ai + 7]);
+            DoubleVector a7 = DoubleVector.broadcast(S, a[ai + r7]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }

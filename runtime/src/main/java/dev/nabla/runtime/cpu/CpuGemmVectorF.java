@@ -7,15 +7,18 @@ import jdk.incubator.vector.VectorSpecies;
  * float32 GEMM on the {@code jdk.incubator.vector} API, GotoBLAS/BLIS style (see {@link CpuGemm} for the
  * contract). Loaded only when {@link CpuGemm} selects it, so only when the module is present.
  *
- * <p>Loops: NC columns of C at a time; within them KC steps of the inner dimension, for which op(B) is packed
- * once into NR-column micro-panels (KC x NR, zero-padded) shared by all threads, and stays in L2. Each thread
- * takes a contiguous range of MR-row micro-panels of op(A), packs them MP at a time (MP * MR x KC) and, for
- * each one (MR x KC, in L1), runs the micro-kernel against every B micro-panel: an MR x NR tile of C in
- * MR * 2 vector registers, one broadcast of
- * A and one FMA per register per k step, written to C once at the end (alpha, beta applied there; beta == 0
- * does not read C). Partial tiles at the edges compute on the zero padding and store through a small buffer.
- * Products too small or too narrow for the tile go to {@link CpuGemmScalar}. The float64 class
- * {@link CpuGemmVectorD} is the same code with DoubleVector.
+ * <p>Each thread takes one block of C, a range of rows or of columns (see {@link #splitColumns}), and packs
+ * what it reads itself, so that a product forks once. Within a block: NC columns at a time; within them KC
+ * steps of the inner dimension, for which op(B) is packed into NR-column micro-panels (KC x NR, zero-padded)
+ * that stay in L2; then, for each MR-row micro-panel of op(A) (MR x KC, in L1), the micro-kernel runs against
+ * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
+ * register per k step, written to C once at the end (alpha, beta applied there; beta == 0 does not read C).
+ * Partial tiles at the edges compute on the zero padding and store through a small buffer. A transposed A is
+ * packed MP micro-panels at a time (MP * MR x KC); a plain A is read in place, MR rows of it (packing it, a
+ * transpose, cost 10-25% of the time of products with N near 128), and only a last partial micro-panel is
+ * packed. The summation order of every element is the same whatever the split. Products too small for the
+ * tile, or of a single row, go to {@link CpuGemmScalar}.
+ * The float64 class {@link CpuGemmVectorD} is the same code with DoubleVector.
  */
 final class CpuGemmVectorF {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -31,8 +34,12 @@ final class CpuGemmVectorF {
     private static final int NC = Math.max(NR, 512 / NR * NR);
     /** m * n * k at or below which the scalar direct loops win. */
     private static final long SMALL = 16 * 16 * 16;
-    /** Floating-point operations a parallel chunk should have at least. */
-    private static final long GRAIN_FLOPS = 1L << 18;
+    /**
+     * Floating-point operations a thread's block should have at least (about 10 us): handing work to a worker
+     * costs microseconds, more on a busy machine, and a smaller grain made products of a few hundred kFLOP (an
+     * MLP's 10-output layer) several times slower on two threads than on one.
+     */
+    private static final long GRAIN_FLOPS = 1L << 20;
 
     private static final ThreadLocal<float[]> B_PACK = new ThreadLocal<>();
     private static final ThreadLocal<float[]> A_PACK = new ThreadLocal<>();
@@ -56,37 +63,74 @@ final class CpuGemmVectorF {
             CpuGemmScalar.scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        if (n < L || m < 2 || (long) m * n * k <= SMALL) {
+        // Narrow products (n < NR, down to n = 1) stay on the tile: computing on the zero padding of a B
+        // micro-panel still runs 2.4-8 times faster than the scalar loops (n = 10: about 26 against 4 GFLOP/s).
+        if (m < 2 || (long) m * n * k <= SMALL) {
             CpuGemmScalar.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int ncMax = Math.min(NC, roundUp(n, NR)), kcMax = Math.min(KC, k);
-        float[] bp = buffer(B_PACK, kcMax * ncMax);
-        int mPanels = (m + MR - 1) / MR;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc), j0 = jc, p0 = pc;
-                CpuThreads.parallelFor(nPanels, Math.max(1, 8192 / (kc * NR)),
-                        (from, to) -> packB(transB, b, bOff, ldb, p0, j0, kc, nc, from, to, bp));
-                float bt = pc == 0 ? beta : 1f;
-                long panelFlops = 2L * MR * nc * kc;
-                CpuThreads.parallelFor(mPanels, (int) Math.max(1, GRAIN_FLOPS / panelFlops), (from, to) -> {
-                    float[] ap = buffer(A_PACK, MP * MR * KC);
-                    float[] tmp = new float[MR * NR];
-                    for (int g = from; g < to; g += MP) {
-                        int gEnd = Math.min(to, g + MP);
-                        packA(transA, a, aOff, lda, g * MR, Math.min(gEnd * MR, m), p0, kc, ap);
-                        for (int ir = g; ir < gEnd; ir++) {
-                            int i0 = ir * MR, rows = Math.min(MR, m - i0);
-                            for (int jr = 0; jr < nPanels; jr++) {
-                                int cols = Math.min(NR, nc - jr * NR);
-                                kernel(kc, ap, (ir - g) * MR * kc, bp, jr * kc * NR, c, cOff + i0 * ldc + j0 + jr * NR, ldc,
-                                        alpha, bt, rows, cols, tmp);
-                            }
+        int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
+        int chunks = (int) Math.min(CpuThreads.threads(), Math.max(1, 2L * m * n * k / GRAIN_FLOPS));
+        boolean byColumns = chunks > 1 && splitColumns(transA, m, n, nPanels, chunks);
+        int units = byColumns ? nPanels : mPanels;
+        CpuThreads.parallelFor(units, Math.max(1, units / chunks), (from, to) -> {
+            if (byColumns) {
+                block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                block(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        });
+    }
+
+    /**
+     * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so
+     * that the product forks once: a range of columns packs only its own B but, for a transposed A, all of A;
+     * a range of rows packs all of B. Columns unless their micro-panels divide badly (over 25% idle) or a
+     * transposed A is the larger operand.
+     */
+    private static boolean splitColumns(boolean transA, int m, int n, int nPanels, int chunks) {
+        int perChunk = (nPanels + chunks - 1) / chunks;
+        if (4L * perChunk * chunks > 5L * nPanels) return false;
+        return !transA || m <= n;
+    }
+
+    /** Rows [i0, i1) x columns [j0, j1) of C, on the calling thread (i0 a multiple of MR, j0 of NR). */
+    private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        float[] bp = buffer(B_PACK, Math.min(KC, k) * Math.min(NC, roundUp(j1 - j0, NR)));
+        float[] ap = buffer(A_PACK, MP * MR * KC);
+        float[] tmp = new float[MR * NR];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc), nPanels = (nc + NR - 1) / NR;
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                packB(transB, b, bOff, ldb, p0, jc, kc, nc, bp);
+                float bt = p0 == 0 ? beta : 1f;
+                for (int g = i0; g < i1; g += MP * MR) {
+                    int gEnd = Math.min(i1, g + MP * MR);
+                    if (transA) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
+                    for (int r0 = g; r0 < gEnd; r0 += MR) {
+                        int rows = Math.min(MR, i1 - r0);
+                        // A full panel of A (not transposed) is read in place: MR rows, each contiguous.
+                        float[] src = ap;
+                        int ai = (r0 - g) * kc, rs = 1, ps = MR;
+                        if (!transA && rows == MR) {
+                            src = a;
+                            ai = aOff + r0 * lda + p0;
+                            rs = lda;
+                            ps = 1;
+                        } else if (!transA) {
+                            packA(false, a, aOff, lda, r0, i1, p0, kc, ap);
+                            ai = 0;
+                        }
+                        for (int jr = 0; jr < nPanels; jr++) {
+                            int cols = Math.min(NR, nc - jr * NR);
+                            kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                    alpha, bt, rows, cols, tmp);
                         }
                     }
-                });
+                }
             }
         }
     }
@@ -104,10 +148,9 @@ final class CpuGemmVectorF {
         return buf;
     }
 
-    /** Micro-panels [from, to) of op(B)[p0 .. p0+kc, j0 .. j0+nc]: bp[q*kc*NR + p*NR + j], zero-padded. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
-                              int from, int to, float[] bp) {
-        for (int q = from; q < to; q++) {
+    /** op(B)[p0 .. p0+kc, j0 .. j0+nc] as micro-panels: bp[q*kc*NR + p*NR + j], zero-padded. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] bp) {
+        for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
             int col = j0 + q * NR, cols = Math.min(NR, nc - q * NR), dst = q * kc * NR;
             if (!transB && cols == NR) {
                 for (int p = 0, src = bOff + p0 * ldb + col; p < kc; p++, src += ldb, dst += NR) {
@@ -120,11 +163,21 @@ final class CpuGemmVectorF {
                     for (int j = cols; j < NR; j++) bp[dst + j] = 0f;
                 }
             } else {
-                for (int j = 0; j < cols; j++) {
-                    int src = bOff + (col + j) * ldb + p0;
-                    for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = b[src + p];
+                // A transpose: read B's rows (op(B)'s columns) two at a time, each contiguous, so that each
+                // write fills two adjacent floats; one row at a time runs about 1.5 times slower.
+                int j = 0;
+                for (; j + 1 < cols; j += 2) {
+                    int s0 = bOff + (col + j) * ldb + p0, s1 = s0 + ldb;
+                    for (int p = 0, d = dst + j; p < kc; p++, d += NR) {
+                        bp[d] = b[s0 + p];
+                        bp[d + 1] = b[s1 + p];
+                    }
                 }
-                for (int j = cols; j < NR; j++) for (int p = 0; p < kc; p++) bp[dst + p * NR + j] = 0f;
+                for (; j < cols; j++) {
+                    int s0 = bOff + (col + j) * ldb + p0;
+                    for (int p = 0, d = dst + j; p < kc; p++, d += NR) bp[d] = b[s0 + p];
+                }
+                for (j = cols; j < NR; j++) for (int p = 0, d = dst + j; p < kc; p++, d += NR) bp[d] = 0f;
             }
         }
     }
@@ -134,29 +187,41 @@ final class CpuGemmVectorF {
      * ap[((i-i0)/MR)*MR*kc + p*MR + (i-i0)%MR]; rows of the last panel past i1 are zero.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int i1, int p0, int kc, float[] ap) {
-        int rowsAll = i1 - i0;
+        int rowsAll = i1 - i0, full = rowsAll / MR, rem = rowsAll % MR;
         if (!transA) {
             for (int i = 0; i < rowsAll; i++) {
                 int src = aOff + (i0 + i) * lda + p0, dst = (i / MR) * MR * kc + i % MR;
                 for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
             }
-        } else {
-            // op(A) row i is column i of A: walk A's rows so that reads stay contiguous.
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (p0 + p) * lda + i0;
-                for (int i = 0; i < rowsAll; i++) ap[(i / MR) * MR * kc + p * MR + i % MR] = a[src + i];
+            if (rem != 0) {
+                int dst = full * MR * kc;
+                for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0f;
             }
+            return;
         }
-        int rem = rowsAll % MR;
-        if (rem != 0) {
-            int dst = (rowsAll / MR) * MR * kc;
-            for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0f;
+        // op(A) row i is column i of A: along each of A's rows, every MR consecutive elements are one
+        // micro-panel's step p, copied whole. (A FloatVector of MR lanes is no faster here, and on JDK 17 its
+        // store is not intrinsified next to the kernel's wider species.)
+        for (int p = 0; p < kc; p++) {
+            int src = aOff + (p0 + p) * lda + i0, dst = p * MR;
+            for (int q = 0; q < full; q++, src += MR, dst += MR * kc) {
+                for (int r = 0; r < MR; r++) ap[dst + r] = a[src + r];
+            }
+            if (rem != 0) {
+                for (int r = 0; r < rem; r++) ap[dst + r] = a[src + r];
+                for (int r = rem; r < MR; r++) ap[dst + r] = 0f;
+            }
         }
     }
 
-    /** C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+    /**
+     * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
+     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
+     * (rs = lda, ps = 1).
+     */
+    private static void kernel(int kc, float[] a, int ai, int rs, int ps, float[] bp, int bi, float[] c, int ci, int ldc,
                                float alpha, float beta, int rows, int cols, float[] tmp) {
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -166,30 +231,30 @@ final class CpuGemmVectorF {
         FloatVector c50 = z, c51 = z;
         FloatVector c60 = z, c61 = z;
         FloatVector c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + rs]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }

@@ -3,6 +3,7 @@ package dev.nabla.runtime.cpu;
 import dev.nabla.runtime.DType;
 import dev.nabla.runtime.DTypeMismatchException;
 import dev.nabla.runtime.ShapeMismatchException;
+import dev.nabla.runtime.backend.Backend;
 import dev.nabla.runtime.backend.Buffer;
 import dev.nabla.runtime.backend.MatmulKernels;
 import dev.nabla.runtime.backend.MatmulSpec;
@@ -10,9 +11,13 @@ import dev.nabla.runtime.backend.MatmulSpec;
 /**
  * Batched matmul on {@link CpuGemm}. Each output batch finds its A and B matrices from the broadcast
  * batch shapes (a size-1 batch dim reads matrix 0 along that dim). Many small matrices run one GEMM per
- * task in parallel; large ones let the GEMM parallelise itself.
+ * task in parallel; large ones let the GEMM parallelise itself. The linear layer's forward is one GEMM into
+ * an output that starts as the bias rows (beta = 1), so no second pass adds the bias.
  */
 final class CpuMatmul implements MatmulKernels {
+    /** Elements of the bias fill per parallel chunk. */
+    private static final int FILL_GRAIN = 1 << 15;
+
     @Override public Buffer matmul(Buffer a, Buffer b, MatmulSpec spec) {
         CpuBuffer ab = CpuBuffer.of(a, "matmul"), bb = CpuBuffer.of(b, "matmul");
         if (ab.dtype != bb.dtype || !ab.dtype.isFloating()) {
@@ -42,6 +47,35 @@ final class CpuMatmul implements MatmulKernels {
         if (batch > 1 && work < (1L << 21)) CpuThreads.parallelFor((int) batch, 1, body);
         else body.run(0, (int) batch);
         return c;
+    }
+
+    @Override public Buffer linear(Backend backend, Buffer x, Buffer w, Buffer bias, int rows, int in, int out) {
+        CpuBuffer xb = CpuBuffer.of(x, "linear"), wb = CpuBuffer.of(w, "linear");
+        CpuBuffer bb = bias == null ? null : CpuBuffer.of(bias, "linear");
+        if (xb.dtype != wb.dtype || !xb.dtype.isFloating() || (bb != null && bb.dtype != xb.dtype)) {
+            throw new DTypeMismatchException("linear: expected FLOAT32 or FLOAT64 buffers of one dtype, got input "
+                    + xb.dtype + ", weight " + wb.dtype + (bb == null ? "" : ", bias " + bb.dtype));
+        }
+        if (rows < 0 || in < 0 || out < 0 || xb.size != (long) rows * in || wb.size != (long) out * in
+                || (bb != null && bb.size != out)) {
+            throw new ShapeMismatchException("linear: buffers of " + xb.size + " (input), " + wb.size + " (weight)"
+                    + (bb == null ? "" : " and " + bb.size + " (bias)") + " elements do not fit rows=" + rows
+                    + ", in=" + in + ", out=" + out);
+        }
+        CpuBuffer y = CpuBackend.alloc(xb.dtype, (long) rows * out);
+        if ((long) rows * out == 0) return y;
+        boolean f32 = xb.dtype == DType.FLOAT32;
+        if (bb != null) {
+            CpuThreads.parallelFor(rows, Math.max(1, FILL_GRAIN / Math.max(1, out)), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    if (f32) System.arraycopy(bb.f, 0, y.f, r * out, out);
+                    else System.arraycopy(bb.d, 0, y.d, r * out, out);
+                }
+            });
+        }
+        if (f32) CpuGemm.sgemm(false, true, rows, out, in, 1f, xb.f, 0, in, wb.f, 0, in, bb == null ? 0f : 1f, y.f, 0, out);
+        else CpuGemm.dgemm(false, true, rows, out, in, 1.0, xb.d, 0, in, wb.d, 0, in, bb == null ? 0.0 : 1.0, y.d, 0, out);
+        return y;
     }
 
     /** For each output batch, the index of the A (or B) matrix it reads. */

@@ -9,11 +9,18 @@ import dev.nabla.runtime.random.Generator;
  *
  * <pre>{@code
  * Tensor y = F.maxPool2d(F.conv2d(x, w, b, 1, 1).relu(), 2);
+ * Tensor h = F.linear(x, w1, b1).relu();
  * Tensor loss = F.crossEntropy(logits, labels);
  * }</pre>
  */
 public final class F {
     private F() {}
+
+    /**
+     * y = x weight^T + bias over the last axis: x {@code [..., in]}, weight {@code [out, in]}, bias {@code [out]}
+     * or null; y {@code [..., out]}. One fused op (see {@link LinearOps}).
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) { return LinearOps.linear(x, weight, bias); }
 
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         return ConvOps.conv2d(x, weight, bias, stride, padding, dilation, groups);

@@ -92,7 +92,7 @@ class CpuGemmImplementationsTest {
     private static void assertMatches(double[] expected, double[] actual, double tol, String what) {
         for (int i = 0; i < expected.length; i++) {
             double x = expected[i], y = actual[i];
-            if (Double.isNaN(x) ? !Double.isNaN(y) : Math.abs(x - y) > tol * (1 + Math.abs(x))) {
+            if (Double.isNaN(x) ? !Double.isNaN(y) : !(Math.abs(x - y) <= tol * (1 + Math.abs(x)))) { // NaN in y fails
                 fail(what + ": element " + i + " is " + y + ", expected " + x);
             }
         }
@@ -141,6 +141,24 @@ class CpuGemmImplementationsTest {
     }
 
     @ParameterizedTest @MethodSource("implementations")
+    void everyTransposeOverSeveralInnerBlocksWithPartialTilesMatchesTheTripleLoop(Gemm g) {
+        // 37 rows: a partial row panel (packed even when A is read in place); 45 columns: a partial column panel
+        // and an odd count for the transposed-B packing that reads two rows at a time; 530 = 2 * 256 + 18.
+        Random r = new Random(7);
+        for (int t = 0; t < 4; t++) check(g, 37, 45, 530, (t & 1) != 0, (t & 2) != 0, 1, 0, r);
+        for (int t = 0; t < 4; t++) check(g, 37, 45, 530, (t & 1) != 0, (t & 2) != 0, 0.5, -1, r);
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
+    void narrowProductsMatchTheTripleLoop(Gemm g) {
+        // The vector path keeps products narrower than its tile on the tile, on zero-padded B micro-panels.
+        Random r = new Random(8);
+        for (int n : new int[]{1, 3, 10}) {
+            for (int t = 0; t < 4; t++) check(g, 130, n, 150, (t & 1) != 0, (t & 2) != 0, 1, 0.5, r);
+        }
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
     void widerThanOneColumnBlockCoversEveryColumn(Gemm g) {
         Random r = new Random(4);
         check(g, 10, 1100, 20, false, false, 1, 0, r);
@@ -152,6 +170,15 @@ class CpuGemmImplementationsTest {
         Random r = new Random(5);
         check(g, 203, 90, 64, false, false, 1, 0, r);
         check(g, 203, 90, 64, true, false, 1, 0.5, r);
+    }
+
+    @ParameterizedTest @MethodSource("implementations")
+    void wideAndTallProductsSplitByColumnsOrRowsMatchTheTripleLoop(Gemm g) {
+        // With several threads the vector path gives each a range of columns (wide C) or of rows (tall C, or a
+        // transposed A larger than B), each packing what it reads.
+        Random r = new Random(9);
+        for (int t = 0; t < 4; t++) check(g, 37, 300, 120, (t & 1) != 0, (t & 2) != 0, 1, 0, r);
+        for (int t = 0; t < 4; t++) check(g, 300, 37, 120, (t & 1) != 0, (t & 2) != 0, 1, 0.5, r);
     }
 
     @ParameterizedTest @MethodSource("implementations")
