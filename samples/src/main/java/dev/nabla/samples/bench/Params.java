@@ -38,6 +38,6 @@ final class Params {
 
     /** x [.., in] W^T + b for W [out, in] (PyTorch's Linear layout). */
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
-        return x.matmul(w, false, true).add(b);
+        return dev.nabla.runtime.nn.F.linear(x, w, b);
     }
 }
