@@ -189,6 +189,40 @@ class CpuGemmImplementationsTest {
         check(g, 33, 40, 50, false, false, 0, 0, r);
     }
 
+    @ParameterizedTest @MethodSource("implementations")
+    void unitAlphaWithBetaZeroOrOneRoundsLikeTheGeneralStore(Gemm g) {
+        // The vector kernel stores full tiles with alpha == 1 and beta 0 or 1 straight from its registers; other
+        // alphas go through the general store. Negating alpha (and C) negates every rounding exactly, so both
+        // paths must agree bit for bit: over one and several inner blocks, full and partial tiles, every transpose.
+        Random r = new Random(10);
+        for (int[] s : new int[][]{{40, 70, 19}, {64, 128, 128}, {17, 33, 530}}) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                double[] ad = random(m * k, r), bd = random(k * n, r), c0 = random(m * n, r);
+                float[] af = toFloat(ad), bf = toFloat(bd), cf = toFloat(c0);
+                for (int beta = 0; beta <= 1; beta++) {
+                    double[] cd = c0.clone(), nd = new double[m * n];
+                    float[] cs = cf.clone(), ns = new float[m * n];
+                    for (int i = 0; i < m * n; i++) {
+                        nd[i] = -c0[i];
+                        ns[i] = -cf[i];
+                    }
+                    g.dgemm(ta, tb, m, n, k, 1, ad, 0, lda, bd, 0, ldb, beta, cd, 0, n);
+                    g.dgemm(ta, tb, m, n, k, -1, ad, 0, lda, bd, 0, ldb, beta, nd, 0, n);
+                    g.sgemm(ta, tb, m, n, k, 1f, af, 0, lda, bf, 0, ldb, beta, cs, 0, n);
+                    g.sgemm(ta, tb, m, n, k, -1f, af, 0, lda, bf, 0, ldb, beta, ns, 0, n);
+                    for (int i = 0; i < m * n; i++) {
+                        String what = String.format("m=%d n=%d k=%d ta=%b tb=%b beta=%d element %d", m, n, k, ta, tb, beta, i);
+                        assertEquals(Double.doubleToRawLongBits(cd[i]), Double.doubleToRawLongBits(-nd[i]), what + " f64");
+                        assertEquals(Float.floatToRawIntBits(cs[i]), Float.floatToRawIntBits(-ns[i]), what + " f32");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void theSuiteRunsTheVectorPathWhereTheCpuHasWideVectors() {
         // The parent pom's surefire argLine adds the module; without it the whole suite would test the scalar path.
