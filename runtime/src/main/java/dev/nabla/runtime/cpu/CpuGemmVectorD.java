@@ -3,12 +3,15 @@ package dev.nabla.runtime.cpu;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * float64 GEMM on the {@code jdk.incubator.vector} API, GotoBLAS/BLIS style (see {@link CpuGemm} for the
  * contract). Loaded only when {@link CpuGemm} selects it, so only when the module is present.
  *
  * <p>Each thread takes one block of C, a range of rows or of columns (see {@link #splitColumns}), and packs
- * what it reads itself, so that a product forks once. Within a block: NC columns at a time; within them KC
+ * what it reads itself, so that a product forks once; ranges of columns with A read in place are claimed a
+ * few at a time ({@link #SPLIT}). Within a block: NC columns at a time; within them KC
  * steps of the inner dimension, for which op(B) is packed into NR-column micro-panels (KC x NR, zero-padded)
  * that stay in L2; then, for each MR-row micro-panel of op(A) (MR x KC, in L1), the micro-kernel runs against
  * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
@@ -28,6 +31,13 @@ final class CpuGemmVectorD {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     private static final int KC = 256;
+    /**
+     * Blocks of columns per thread when C is split by columns and A is read in place: threads claim them one at
+     * a time, so that a thread that starts late or is preempted (2 cores shared with other work) leaves its
+     * share to the other rather than making the product wait; such blocks pack only their own B, so finer
+     * blocks add no packing. (A transposed A would be packed again for each block.)
+     */
+    private static final int SPLIT = 4;
     /** Micro-panels of A packed together (MP * MR rows x KC, with the B block within L2). */
     private static final int MP = 16;
     /** Columns per packed block of B (a multiple of NR): KC x NC doubles = 512 KiB, within L2. */
@@ -73,6 +83,17 @@ final class CpuGemmVectorD {
         int chunks = (int) Math.min(CpuThreads.threads(), Math.max(1, 2L * m * n * k / GRAIN_FLOPS));
         boolean byColumns = chunks > 1 && splitColumns(transA, m, n, nPanels, chunks);
         int units = byColumns ? nPanels : mPanels;
+        int blocks = chunks > 1 && byColumns && !transA ? Math.min(units, chunks * SPLIT) : chunks;
+        if (blocks > chunks) {
+            AtomicInteger next = new AtomicInteger();
+            CpuThreads.parallelFor(chunks, 1, (f, t) -> {
+                for (int q; (q = next.getAndIncrement()) < blocks; ) {
+                    int from = (int) ((long) units * q / blocks), to = (int) ((long) units * (q + 1) / blocks);
+                    block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                }
+            });
+            return;
+        }
         CpuThreads.parallelFor(units, Math.max(1, units / chunks), (from, to) -> {
             if (byColumns) {
                 block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

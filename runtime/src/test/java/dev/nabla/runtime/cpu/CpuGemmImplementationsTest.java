@@ -223,6 +223,34 @@ class CpuGemmImplementationsTest {
         }
     }
 
+    @ParameterizedTest @MethodSource("implementations")
+    void aProductSplitAcrossThreadsEqualsItsColumnStripsComputedOneByOne(Gemm g) {
+        // Large enough for several threads, which (vector path) claim blocks of columns; each strip of 24 columns
+        // alone is too small to fork. Every element's summation order is the same either way: equal bit for bit.
+        Random r = new Random(11);
+        int m = 128, n = 264, strip = 24;
+        for (int k : new int[]{128, 300}) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                double[] ad = random(m * k, r), bd = random(k * n, r), c0 = random(m * n, r);
+                float[] af = toFloat(ad), bf = toFloat(bd), cf = toFloat(c0);
+                double[] whole = c0.clone(), strips = c0.clone();
+                float[] wholeF = cf.clone(), stripsF = cf.clone();
+                g.dgemm(ta, tb, m, n, k, 1, ad, 0, lda, bd, 0, ldb, 1, whole, 0, n);
+                g.sgemm(ta, tb, m, n, k, 1f, af, 0, lda, bf, 0, ldb, 1f, wholeF, 0, n);
+                for (int j = 0; j < n; j += strip) {
+                    int bo = tb ? j * ldb : j;
+                    g.dgemm(ta, tb, m, strip, k, 1, ad, 0, lda, bd, bo, ldb, 1, strips, j, n);
+                    g.sgemm(ta, tb, m, strip, k, 1f, af, 0, lda, bf, bo, ldb, 1f, stripsF, j, n);
+                }
+                String what = String.format("k=%d ta=%b tb=%b", k, ta, tb);
+                assertArrayEquals(strips, whole, what + " f64");
+                assertArrayEquals(stripsF, wholeF, what + " f32");
+            }
+        }
+    }
+
     @Test
     void theSuiteRunsTheVectorPathWhereTheCpuHasWideVectors() {
         // The parent pom's surefire argLine adds the module; without it the whole suite would test the scalar path.
