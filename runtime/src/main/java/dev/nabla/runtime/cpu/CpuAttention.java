@@ -94,12 +94,17 @@ final class CpuAttention implements AttentionKernels {
                     + rows + " for " + spec + ", got " + co.size + ", " + cg.size + " and " + cl.size);
         }
         Plan plan = new Plan(spec, ignoredKeys(keyPaddingMask, spec));
-        CpuBuffer dq = CpuBackend.alloc(cq.dtype, cq.size);
-        CpuBuffer dk = CpuBackend.alloc(cq.dtype, ck.size);
-        CpuBuffer dv = CpuBackend.alloc(cq.dtype, cv.size);
+        CpuBuffer dq, dk, dv;
         if (cq.dtype == DType.FLOAT64) {
+            dq = CpuBackend.alloc(cq.dtype, cq.size);
+            dk = CpuBackend.alloc(cq.dtype, ck.size);
+            dv = CpuBackend.alloc(cq.dtype, cv.size);
             CpuAttentionF64.backward(plan, cq.d, ck.d, cv.d, co.d, cl.d, cg.d, dq.d, dk.d, dv.d);
         } else {
+            // Each head's task zeroes its own slices, in parallel and just before it accumulates into them.
+            dq = CpuBackend.allocUninitialized(cq.dtype, cq.size);
+            dk = CpuBackend.allocUninitialized(cq.dtype, ck.size);
+            dv = CpuBackend.allocUninitialized(cq.dtype, cv.size);
             CpuAttentionF32.backward(plan, cq.f, ck.f, cv.f, co.f, cl.f, cg.f, dq.f, dk.f, dv.f);
         }
         return new AttentionGrads(dq, dk, dv);

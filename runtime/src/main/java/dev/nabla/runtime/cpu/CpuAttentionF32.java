@@ -28,7 +28,9 @@ final class CpuAttentionF32 {
         final float[] s = new float[BLOCK_Q * BLOCK_K], ds = new float[BLOCK_Q * BLOCK_K];
         /** A key block transposed: [d][BLOCK_K]. */
         final float[] kt, vt;
-        final double[] e = new double[BLOCK_K];
+        /** Per row of the query block: visible keys of the tile, and the tile's row max / exp shift / sum. */
+        final int[] vis = new int[BLOCK_Q];
+        final float[] mx = new float[BLOCK_Q], shift = new float[BLOCK_Q], sum = new float[BLOCK_Q], corr = new float[BLOCK_Q];
 
         Scratch(CpuAttention.Plan p, boolean backward) {
             kt = new float[p.dk * BLOCK_K];
@@ -71,24 +73,38 @@ final class CpuAttentionF32 {
                 int g = Math.min(GROUP, rows - r0), n = roundUp(p.causalCols(i0 + r0 + g - 1, j0, cols), pad);
                 mul(vector, g, n, dk, scale, false, q, qOff + r0 * dk, dk, 1, kt, 0, BLOCK_K, s, r0 * BLOCK_K, BLOCK_K);
             }
+            int[] vis = w.vis;
             for (int r = 0; r < rows; r++) {
-                int i = i0 + r, row = r * BLOCK_K, vis = p.causalCols(i, j0, cols);
+                vis[r] = p.causalCols(i0 + r, j0, cols);
                 if (p.ignored != null) {
-                    for (int c = 0, m0 = b * p.tk + j0; c < vis; c++) if (p.ignored[m0 + c]) s[row + c] = Float.NEGATIVE_INFINITY;
+                    for (int c = 0, row = r * BLOCK_K, m0 = b * p.tk + j0; c < vis[r]; c++) {
+                        if (p.ignored[m0 + c]) s[row + c] = Float.NEGATIVE_INFINITY;
+                    }
                 }
-                float mx = vector ? CpuAttentionVector.rowMax(s, row, vis) : CpuAttentionScalar.rowMax(s, row, vis);
+            }
+            if (vector) CpuAttentionVector.rowMaxes(s, BLOCK_K, rows, vis, w.mx);
+            else CpuAttentionScalar.rowMaxes(s, BLOCK_K, rows, vis, w.mx);
+            for (int r = 0; r < rows; r++) {
+                float mx = w.mx[r];
                 if (mx == Float.NEGATIVE_INFINITY) {
                     // Nothing visible in this tile: it adds nothing, and exp(-inf - -inf) would be NaN.
-                    Arrays.fill(s, row, row + cols, 0f);
+                    vis[r] = 0;
+                    w.shift[r] = 0f;
                     continue;
                 }
-                float mNew = Math.max(m[r], mx);
-                float corr = (float) Math.exp(m[r] - mNew);
-                double sum = vector ? CpuAttentionVector.rowExp(s, row, vis, mNew, w.e) : CpuAttentionScalar.rowExp(s, row, vis, mNew, w.e);
-                Arrays.fill(s, row + vis, row + cols, 0f);
-                l[r] = (float) (l[r] * corr + sum);
-                m[r] = mNew;
-                if (corr != 1.0) for (int c = r * dv, e = c + dv; c < e; c++) acc[c] *= corr;
+                w.shift[r] = Math.max(m[r], mx);
+                w.corr[r] = (float) Math.exp(m[r] - w.shift[r]);
+            }
+            if (vector) CpuAttentionVector.expRows(s, BLOCK_K, rows, vis, w.shift, 0, w.sum);
+            else CpuAttentionScalar.expRows(s, BLOCK_K, rows, vis, w.shift, 0, w.sum);
+            for (int r = 0; r < rows; r++) {
+                int row = r * BLOCK_K;
+                Arrays.fill(s, row + vis[r], row + cols, 0f);
+                if (vis[r] == 0) continue;
+                float corr = w.corr[r];
+                l[r] = l[r] * corr + w.sum[r];
+                m[r] = w.shift[r];
+                if (corr != 1f) for (int c = r * dv, e = c + dv; c < e; c++) acc[c] *= corr;
             }
             for (int r0 = 0; r0 < rows; r0 += GROUP) {
                 int g = Math.min(GROUP, rows - r0), kk = p.causalCols(i0 + r0 + g - 1, j0, cols);
@@ -108,7 +124,10 @@ final class CpuAttentionF32 {
         }
     }
 
-    /** Parallel over (batch, head) only, so that each task alone accumulates its slices of dq, dk and dv. */
+    /**
+     * Parallel over (batch, head) only, so that each task alone accumulates its slices of dq, dk and dv; it
+     * zeroes them first, so they need not come zeroed.
+     */
     static void backward(CpuAttention.Plan p, float[] q, float[] k, float[] v, float[] out, float[] lse,
                          float[] dOut, float[] dq, float[] dk, float[] dv) {
         backward(p, q, k, v, out, lse, dOut, dq, dk, dv, CpuGemm.VECTOR);
@@ -131,6 +150,9 @@ final class CpuAttentionF32 {
         int qBase = bh * tq * dkd, oBase = bh * tq * dvd, kBase = bh * p.tk * dkd, vBase = bh * p.tk * dvd, lBase = bh * tq;
         float[] s = w.s, ds = w.ds, kt = w.kt, vt = w.vt;
         float scale = (float) p.scale;
+        Arrays.fill(dq, qBase, qBase + tq * dkd, 0f);
+        Arrays.fill(dk, kBase, kBase + p.tk * dkd, 0f);
+        Arrays.fill(dv, vBase, vBase + p.tk * dvd, 0f);
         for (int i = 0; i < tq; i++) {
             double acc = 0.0;
             for (int c = 0, o = oBase + i * dvd; c < dvd; c++) acc += dOut[o + c] * out[o + c];
@@ -152,27 +174,45 @@ final class CpuAttentionF32 {
                     mul(vector, g, n, dkd, scale, false, q, qOff + r0 * dkd, dkd, 1, kt, 0, BLOCK_K, s, r0 * BLOCK_K, BLOCK_K);
                     mul(vector, g, n, dvd, 1f, false, dOut, oOff + r0 * dvd, dvd, 1, vt, 0, BLOCK_K, ds, r0 * BLOCK_K, BLOCK_K);
                 }
+                int[] vis = w.vis;
                 for (int r = 0; r < rows; r++) {
-                    int i = i0 + r, row = r * BLOCK_K, vis = p.causalCols(i, j0, cols);
-                    float rowLse = lse[lBase + i];
-                    if (rowLse == Float.NEGATIVE_INFINITY) vis = 0; // every key of the row is masked
-                    if (vis > 0) {
-                        if (vector) CpuAttentionVector.rowExp(s, row, vis, rowLse, w.e);
-                        else CpuAttentionScalar.rowExp(s, row, vis, rowLse, w.e);
-                        if (p.ignored != null) {
-                            for (int c = 0, m0 = b * p.tk + j0; c < vis; c++) if (p.ignored[m0 + c]) s[row + c] = 0f;
-                        }
-                        if (vector) CpuAttentionVector.dsRow(s, ds, row, vis, delta[i]);
-                        else CpuAttentionScalar.dsRow(s, ds, row, vis, delta[i]);
-                    }
-                    Arrays.fill(s, row + vis, row + cols, 0f);
-                    Arrays.fill(ds, row + vis, row + cols, 0f);
+                    // A row whose every key is masked has lse -inf, and probabilities of zero.
+                    vis[r] = lse[lBase + i0 + r] == Float.NEGATIVE_INFINITY ? 0 : p.causalCols(i0 + r, j0, cols);
                 }
-                // dV += P^T dO and dK += scale dS^T Q, in groups of keys from the first query that sees them.
+                if (vector) {
+                    CpuAttentionVector.expRows(s, BLOCK_K, rows, vis, lse, lBase + i0, null);
+                    CpuAttentionVector.dsRows(s, ds, BLOCK_K, rows, vis, delta, i0);
+                } else {
+                    CpuAttentionScalar.expRows(s, BLOCK_K, rows, vis, lse, lBase + i0, null);
+                    CpuAttentionScalar.dsRows(s, ds, BLOCK_K, rows, vis, delta, i0);
+                }
+                for (int r = 0; r < rows; r++) {
+                    int row = r * BLOCK_K;
+                    if (p.ignored != null) {
+                        for (int c = 0, m0 = b * p.tk + j0; c < vis[r]; c++) {
+                            if (p.ignored[m0 + c]) s[row + c] = ds[row + c] = 0f;
+                        }
+                    }
+                    Arrays.fill(s, row + vis[r], row + cols, 0f);
+                    Arrays.fill(ds, row + vis[r], row + cols, 0f);
+                }
+                // dV += P^T dO and dK += scale dS^T Q, in groups of keys from the first query that sees them all;
+                // before that, key by key from the first query that sees it, so that no hidden entry is read
+                // (0 * NaN would leak a NaN of dO into the dv of a key that its row does not see).
                 for (int c0 = 0; c0 < cols; c0 += GROUP) {
-                    int g = Math.min(GROUP, cols - c0);
-                    int p0 = p.causal ? (int) Math.max(0, Math.min(rows, (long) j0 + c0 - p.causalOffset - i0)) : 0;
-                    if (p0 == rows) break;
+                    int g = Math.min(GROUP, cols - c0), p0 = 0;
+                    if (p.causal) {
+                        p0 = firstQuery(p, j0 + c0 + g - 1, i0, rows);
+                        for (int x = 0; x < g; x++) {
+                            int px = firstQuery(p, j0 + c0 + x, i0, rows);
+                            if (px >= p0) break;
+                            mul(vector, 1, dvd, p0 - px, 1f, true, s, px * BLOCK_K + c0 + x, 1, BLOCK_K,
+                                    dOut, oOff + px * dvd, dvd, dv, vOff + (c0 + x) * dvd, dvd);
+                            mul(vector, 1, dkd, p0 - px, scale, true, ds, px * BLOCK_K + c0 + x, 1, BLOCK_K,
+                                    q, qOff + px * dkd, dkd, dk, kOff + (c0 + x) * dkd, dkd);
+                        }
+                        if (p0 == rows) continue;
+                    }
                     mul(vector, g, dvd, rows - p0, 1f, true, s, p0 * BLOCK_K + c0, 1, BLOCK_K,
                             dOut, oOff + p0 * dvd, dvd, dv, vOff + c0 * dvd, dvd);
                     mul(vector, g, dkd, rows - p0, scale, true, ds, p0 * BLOCK_K + c0, 1, BLOCK_K,
@@ -184,6 +224,19 @@ final class CpuAttentionF32 {
                 }
             }
         }
+        if (p.ignored != null) {
+            // A padded key is seen by no query: its gradients are zero (the products may have added 0 * NaN).
+            for (int j = 0; j < p.tk; j++) {
+                if (!p.ignored[b * p.tk + j]) continue;
+                Arrays.fill(dk, kBase + j * dkd, kBase + (j + 1) * dkd, 0f);
+                Arrays.fill(dv, vBase + j * dvd, vBase + (j + 1) * dvd, 0f);
+            }
+        }
+    }
+
+    /** The first row of the query block at i0 (of {@code rows}) that causally sees key j; rows if none. */
+    private static int firstQuery(CpuAttention.Plan p, int j, int i0, int rows) {
+        return (int) Math.max(0, Math.min(rows, (long) j - p.causalOffset - i0));
     }
 
     private static void mul(boolean vector, int m, int n, int kk, float alpha, boolean add, float[] a, int aOff, int ars,
@@ -194,7 +247,16 @@ final class CpuAttentionF32 {
 
     /** dst[c * BLOCK_K + j] = src[off + j * d + c]: rows [0, rows) of a [rows, d] block as columns. */
     private static void transpose(float[] src, int off, int rows, int d, float[] dst) {
-        for (int j = 0; j < rows; j++) {
+        int j = 0;
+        for (; j + 4 <= rows; j += 4) { // four source rows per pass: half the time of one
+            for (int c = 0, o = off + j * d, t = j; c < d; c++, o++, t += BLOCK_K) {
+                dst[t] = src[o];
+                dst[t + 1] = src[o + d];
+                dst[t + 2] = src[o + 2 * d];
+                dst[t + 3] = src[o + 3 * d];
+            }
+        }
+        for (; j < rows; j++) {
             for (int c = 0, o = off + j * d; c < d; c++) dst[c * BLOCK_K + j] = src[o + c];
         }
     }

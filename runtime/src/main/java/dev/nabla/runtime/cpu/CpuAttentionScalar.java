@@ -24,26 +24,36 @@ final class CpuAttentionScalar {
         }
     }
 
-    /** The largest of s[off .. off + n), NaNs skipped; -infinity when there is none. */
-    static float rowMax(float[] s, int off, int n) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int c = off, e = off + n; c < e; c++) if (s[c] > m) m = s[c];
-        return m;
-    }
-
-    /** s[c] = exp(s[c] - shift) over [off, off + n), rounded once; returns the sum of the unrounded values. */
-    static double rowExp(float[] s, int off, int n, float shift, double[] e) {
-        double sum = 0.0;
-        for (int c = off, end = off + n; c < end; c++) {
-            double x = Math.exp((double) s[c] - shift);
-            s[c] = (float) x;
-            sum += x;
+    /** mx[r] = the largest of s[r ld + c] for c < vis[r], NaNs skipped; -infinity when there is none. */
+    static void rowMaxes(float[] s, int ld, int rows, int[] vis, float[] mx) {
+        for (int r = 0; r < rows; r++) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int c = r * ld, e = c + vis[r]; c < e; c++) if (s[c] > m) m = s[c];
+            mx[r] = m;
         }
-        return sum;
     }
 
-    /** ds[c] = p[c] (ds[c] - delta) over [off, off + n): the softmax backward of one row, dP in ds. */
-    static void dsRow(float[] p, float[] ds, int off, int n, float delta) {
-        for (int c = off, e = off + n; c < e; c++) ds[c] = p[c] * (ds[c] - delta);
+    /**
+     * s[r ld + c] = exp(s[r ld + c] - shift[shOff + r]) for c < vis[r], each rounded once from double; and,
+     * when {@code sum} is not null, sum[r] = the sum of the row's values.
+     */
+    static void expRows(float[] s, int ld, int rows, int[] vis, float[] shift, int shOff, float[] sum) {
+        for (int r = 0; r < rows; r++) {
+            double acc = 0.0, sh = shift[shOff + r];
+            for (int c = r * ld, e = c + vis[r]; c < e; c++) {
+                double x = Math.exp(s[c] - sh);
+                s[c] = (float) x;
+                acc += x;
+            }
+            if (sum != null) sum[r] = (float) acc;
+        }
+    }
+
+    /** ds[r ld + c] = p[..] (ds[..] - delta[dOff + r]) for c < vis[r]: the softmax backward, dP in ds. */
+    static void dsRows(float[] p, float[] ds, int ld, int rows, int[] vis, float[] delta, int dOff) {
+        for (int r = 0; r < rows; r++) {
+            float d = delta[dOff + r];
+            for (int c = r * ld, e = c + vis[r]; c < e; c++) ds[c] = p[c] * (ds[c] - d);
+        }
     }
 }

@@ -1,9 +1,8 @@
 package dev.nabla.runtime.cpu;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,27 +13,28 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The tile products are far too small for {@link CpuGemm} (a 64 x 64 x 32 product there packs both
  * operands, goes through a temporary tile and may try to fork): {@link #mul} reads its operands in place
  * and keeps a 4 x 2-vector block of C in registers, one broadcast of A and one FMA per register per step.
- * The exp of the probabilities goes through {@link CpuUnaryVector#exp} on a double scratch row.
+ * The exp of the probabilities is computed in float vectors (see {@link #rowExp}).
  */
 final class CpuAttentionVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
-    /** Floats of the double lane count, half the width, widened lane for lane. */
-    private static final VectorSpecies<Float> SH = VectorSpecies.of(float.class, VectorShape.forBitSize(SD.vectorBitSize() / 2));
-    private static final int LD = SD.length();
-    private static final DoubleVector IOTA = DoubleVector.fromArray(SD, iota(LD), 0);
+    private static final FloatVector IOTA = FloatVector.fromArray(S, iota(L), 0);
+
+    private static final float LOG2E = 1.44269504f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer, left in the low mantissa bits. */
+    private static final float ROUND = 0x1.8p23f;
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    /** exp is 0 in float below EXP_LO (under half the least subnormal) and infinite above EXP_HI. */
+    private static final float EXP_LO = -104f, EXP_HI = 89f;
 
     private CpuAttentionVector() {}
 
     /** Floats per vector: products whose columns may be rounded up to it are cheapest that way. */
     static int lanes() { return L; }
 
-    /** Doubles per vector: {@link #rowExp} writes its row up to a multiple of this. */
-    static int doubleLanes() { return LD; }
 
-    private static double[] iota(int n) {
-        double[] a = new double[n];
+    private static float[] iota(int n) {
+        float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = i;
         return a;
     }
@@ -155,52 +155,70 @@ final class CpuAttentionVector {
         }
     }
 
-    /** See {@link CpuAttentionScalar#rowMax}. */
-    static float rowMax(float[] s, int off, int n) {
-        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int c = 0;
-        for (; c + L <= n; c += L) {
-            FloatVector v = FloatVector.fromArray(S, s, off + c);
-            mx = mx.blend(v, v.compare(VectorOperators.GT, mx)); // NaN compares false: skipped, as in the scalar loop
+    /** See {@link CpuAttentionScalar#rowMaxes}. */
+    static void rowMaxes(float[] s, int ld, int rows, int[] vis, float[] mx) {
+        for (int r = 0; r < rows; r++) {
+            int off = r * ld, n = vis[r], c = 0;
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; c + L <= n; c += L) {
+                FloatVector v = FloatVector.fromArray(S, s, off + c);
+                m = m.blend(v, v.compare(VectorOperators.GT, m)); // NaN compares false: skipped, as in the scalar loop
+            }
+            float x = m.reduceLanes(VectorOperators.MAX);
+            for (; c < n; c++) if (s[off + c] > x) x = s[off + c];
+            mx[r] = x;
         }
-        float m = mx.reduceLanes(VectorOperators.MAX);
-        for (; c < n; c++) if (s[off + c] > m) m = s[off + c];
-        return m;
     }
 
     /**
-     * See {@link CpuAttentionScalar#rowExp}; also writes zeros to s[off + n] up to the next multiple of
-     * {@link #doubleLanes()}, which must lie within the row. {@code e} holds at least that many doubles.
+     * See {@link CpuAttentionScalar#expRows}; also writes zeros from s[r ld + vis[r]] up to the next multiple
+     * of {@link #lanes()}, which must lie within the row. The exp is float's own, written out in the loop:
+     * exp(x) = 2^k exp(r), k = round(x / ln 2), r = x - k ln 2 (ln 2 in two parts, by FMA), exp(r) by its
+     * Taylor series to r^7 / 7! (truncation under 2e-9 relative on |r| <= ln 2 / 2), then 2^k applied as
+     * two exact factors so that results in the subnormal range round once. Within 1 ulp of the true exp
+     * (the tests pin 2 ulp against {@code Math.exp}); exp(-inf) = 0, exp(x > 88.73) = inf, NaN stays NaN.
+     * It runs 16 lanes at a time in registers where {@link CpuUnaryVector#exp} runs 8 through a double
+     * scratch. All rows in one call: a row's chain (exp, then its sum) is long and short rows are many,
+     * so the rows' iterations are left independent for the CPU to overlap.
      */
-    static double rowExp(float[] s, int off, int n, float shift, double[] e) {
-        int nr = n + (LD - n % LD) % LD;
-        DoubleVector sh = DoubleVector.broadcast(SD, shift);
-        for (int c = 0; c < nr; c += LD) {
-            DoubleVector x = load(s, off + c).sub(sh);
-            if (c + LD > n) x = x.blend(Double.NEGATIVE_INFINITY, IOTA.compare(VectorOperators.GE, n - c));
-            x.intoArray(e, c);
+    static void expRows(float[] s, int ld, int rows, int[] vis, float[] shift, int shOff, float[] sum) {
+        for (int r = 0; r < rows; r++) {
+            int off = r * ld, n = vis[r];
+            FloatVector sh = FloatVector.broadcast(S, shift[shOff + r]), acc = FloatVector.zero(S);
+            for (int c = 0; c < n; c += L) {
+                FloatVector x = FloatVector.fromArray(S, s, off + c).sub(sh);
+                if (c + L > n) x = x.blend(Float.NEGATIVE_INFINITY, IOTA.compare(VectorOperators.GE, (float) (n - c)));
+                x = x.max(EXP_LO).min(EXP_HI); // NaN stays NaN
+                FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+                FloatVector k = t.sub(ROUND);
+                FloatVector q = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
+                q = k.fma(FloatVector.broadcast(S, -LN2_LO), q);
+                FloatVector p = FloatVector.broadcast(S, 1f / 5040).fma(q, FloatVector.broadcast(S, 1f / 720))
+                        .fma(q, FloatVector.broadcast(S, 1f / 120)).fma(q, FloatVector.broadcast(S, 1f / 24))
+                        .fma(q, FloatVector.broadcast(S, 1f / 6)).fma(q, FloatVector.broadcast(S, 0.5f))
+                        .fma(q, FloatVector.broadcast(S, 1f)).fma(q, FloatVector.broadcast(S, 1f));
+                IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS); // k, from the low mantissa bits
+                IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1), k2 = ki.sub(k1);
+                FloatVector f1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector f2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector y = p.mul(f1).mul(f2);
+                acc = acc.add(y);
+                y.intoArray(s, off + c);
+            }
+            if (sum != null) sum[r] = acc.reduceLanes(VectorOperators.ADD);
         }
-        CpuUnaryVector.exp(e, nr);
-        DoubleVector sum = DoubleVector.zero(SD);
-        for (int c = 0; c < nr; c += LD) {
-            DoubleVector x = DoubleVector.fromArray(SD, e, c);
-            sum = sum.add(x);
-            ((FloatVector) x.convertShape(VectorOperators.D2F, SH, 0)).intoArray(s, off + c);
-        }
-        return sum.reduceLanes(VectorOperators.ADD);
     }
 
-    /** See {@link CpuAttentionScalar#dsRow}. */
-    static void dsRow(float[] p, float[] ds, int off, int n, float delta) {
-        FloatVector d = FloatVector.broadcast(S, delta);
-        int c = 0;
-        for (; c + L <= n; c += L) {
-            FloatVector.fromArray(S, p, off + c).mul(FloatVector.fromArray(S, ds, off + c).sub(d)).intoArray(ds, off + c);
+    /** See {@link CpuAttentionScalar#dsRows}. */
+    static void dsRows(float[] p, float[] ds, int ld, int rows, int[] vis, float[] delta, int dOff) {
+        for (int r = 0; r < rows; r++) {
+            int off = r * ld, n = vis[r], c = 0;
+            float dr = delta[dOff + r];
+            FloatVector d = FloatVector.broadcast(S, dr);
+            for (; c + L <= n; c += L) {
+                FloatVector.fromArray(S, p, off + c).mul(FloatVector.fromArray(S, ds, off + c).sub(d)).intoArray(ds, off + c);
+            }
+            for (; c < n; c++) ds[off + c] = p[off + c] * (ds[off + c] - dr);
         }
-        for (; c < n; c++) ds[off + c] = p[off + c] * (ds[off + c] - delta);
-    }
-
-    private static DoubleVector load(float[] a, int i) {
-        return (DoubleVector) FloatVector.fromArray(SH, a, i).convertShape(VectorOperators.F2D, SD, 0);
     }
 }

@@ -147,6 +147,69 @@ class CpuAttentionF32Test {
         for (int i = 0; i < lse.length; i++) assertEquals(lse[i], got.lse[i], 1e-5, "lse " + i);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eachPath")
+    void aNaNGradientReachesTheKeysItsRowSeesAndNoOthers(boolean vector) {
+        int t = 70, d = 31, row = 40;
+        for (boolean padded : new boolean[]{false, true}) {
+            Case c = new Case(1, 1, t, t, d, d, true, 0.2, padded ? 0.3 : 0, 1.0, 11);
+            c.dOut[row * d + 3] = Float.NaN;
+            Result got = c.run(vector);
+            for (int j = 0; j < t; j++) {
+                boolean seen = c.sees(0, row, j);
+                assertEquals(seen, Float.isNaN(got.dk[j * d]), "dk row " + j + " padded=" + padded);
+                assertEquals(seen, Float.isNaN(got.dv[j * d + 3]), "dv row " + j + " padded=" + padded);
+            }
+            for (int i = 0; i < t; i++) assertEquals(i == row, Float.isNaN(got.dq[i * d]), "dq row " + i);
+        }
+    }
+
+    /** The vector path's own float exp, against Math.exp rounded to float: within 2 ulp, subnormals included. */
+    @org.junit.jupiter.api.Test
+    void vectorExpIsWithinTwoUlpOfMathExp() {
+        if (!CpuGemm.VECTOR) return;
+        int ld = 64, rows = 4000;
+        float[] x = new float[rows * ld], s = new float[rows * ld], shift = new float[rows], sum = new float[rows];
+        int[] vis = new int[rows];
+        Random rnd = new Random(3);
+        for (int i = 0; i < x.length; i++) x[i] = -110f + 200f * i / x.length;           // a dense sweep
+        float[] special = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, -0f, 0f, 1e-30f, -1e-30f,
+                88.72f, 88.73f, -87.33f, -87.34f, -103.28f, -103.98f, -104f, -1e30f, 1e30f, Float.MIN_VALUE};
+        System.arraycopy(special, 0, x, 0, special.length);
+        for (int i = special.length; i < 4 * ld; i++) x[i] = (float) (rnd.nextGaussian() * 20);
+        for (int r = 0; r < rows; r++) {
+            vis[r] = r % 7 == 3 ? 1 + rnd.nextInt(ld) : ld;                               // tails of every length
+            shift[r] = r % 5 == 1 ? 0.75f : 0f;
+        }
+        System.arraycopy(x, 0, s, 0, x.length);
+        CpuAttentionVector.expRows(s, ld, rows, vis, shift, 0, sum);
+        for (int r = 0; r < rows; r++) {
+            double rowSum = 0;
+            for (int c = 0; c < ld; c++) {
+                int i = r * ld + c;
+                if (c >= vis[r]) {
+                    if (c < (vis[r] + CpuAttentionVector.lanes() - 1) / CpuAttentionVector.lanes() * CpuAttentionVector.lanes()) {
+                        assertEquals(0f, s[i], 0f, "zero past the row end at " + i);
+                    } else {
+                        assertEquals(x[i], s[i], 0f, "untouched beyond the last vector at " + i);
+                    }
+                    continue;
+                }
+                float want = (float) Math.exp((double) (x[i] - shift[r]));
+                rowSum += s[i];
+                if (Float.isNaN(want)) {
+                    assertTrue(Float.isNaN(s[i]), "exp(" + x[i] + ") is NaN");
+                } else if (Float.isInfinite(want) || want == 0f) {
+                    assertEquals(want, s[i], 0f, "exp(" + x[i] + ")");
+                } else {
+                    int ulps = Math.abs(Float.floatToRawIntBits(want) - Float.floatToRawIntBits(s[i]));
+                    assertTrue(ulps <= 2, "exp(" + (x[i] - shift[r]) + ") = " + want + ", got " + s[i] + " (" + ulps + " ulp)");
+                }
+            }
+            if (rowSum < Float.MAX_VALUE) assertEquals(rowSum, sum[r], 1e-6 * rowSum, "sum of row " + r);
+        }
+    }
+
     // ------------------------------------------------------------------ the reference
 
     private static final class Result {
@@ -197,6 +260,9 @@ class CpuAttentionF32Test {
             Arrays.fill(lse, Float.NaN);
             CpuAttentionF32.forward(p, q, k, v, out, lse, vector);
             float[] dq = new float[q.length], dkk = new float[k.length], dvv = new float[v.length];
+            Arrays.fill(dq, Float.NaN); // the gradients need not come zeroed
+            Arrays.fill(dkk, Float.NaN);
+            Arrays.fill(dvv, Float.NaN);
             CpuAttentionF32.backward(p, q, k, v, out, lse, dOut, dq, dkk, dvv, vector);
             return new Result(out, lse, dq, dkk, dvv);
         }
