@@ -26,14 +26,20 @@ final class CpuAttentionF32 {
     /** The scratch of one worker. */
     private static final class Scratch {
         final float[] s = new float[BLOCK_Q * BLOCK_K], ds = new float[BLOCK_Q * BLOCK_K];
-        /** A key block transposed: [d][BLOCK_K]. */
+        /**
+         * Keys transposed, [d][ktLd]: in backward one key block (ktLd = BLOCK_K), in forward the head's keys
+         * so far (ktLd = tk rounded up to a block), kept while the worker's tasks stay on head ktHead.
+         */
         final float[] kt, vt;
+        final int ktLd;
+        int ktHead = -1, ktKeys;
         /** Per row of the query block: visible keys of the tile, and the tile's row max / exp shift / sum. */
         final int[] vis = new int[BLOCK_Q];
         final float[] mx = new float[BLOCK_Q], shift = new float[BLOCK_Q], sum = new float[BLOCK_Q], corr = new float[BLOCK_Q];
 
         Scratch(CpuAttention.Plan p, boolean backward) {
-            kt = new float[p.dk * BLOCK_K];
+            ktLd = backward ? BLOCK_K : (p.tk + BLOCK_K - 1) / BLOCK_K * BLOCK_K;
+            kt = new float[p.dk * ktLd];
             vt = backward ? new float[p.dv * BLOCK_K] : null;
         }
     }
@@ -65,13 +71,20 @@ final class CpuAttentionF32 {
         Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
         Arrays.fill(l, 0, rows, 0f);
         Arrays.fill(acc, 0, rows * dv, 0f);
-        int kEnd = p.keyEnd(i0 + rows - 1);
+        int kEnd = p.keyEnd(i0 + rows - 1), ktLd = w.ktLd;
+        if (w.ktHead != bh) {
+            w.ktHead = bh;
+            w.ktKeys = 0;
+        }
+        if (w.ktKeys < kEnd) { // the query blocks of a head share its transposed keys
+            transpose(k, kBase + w.ktKeys * dk, kEnd - w.ktKeys, dk, kt, w.ktKeys, ktLd);
+            w.ktKeys = kEnd;
+        }
         for (int j0 = 0; j0 < kEnd; j0 += BLOCK_K) {
             int cols = Math.min(BLOCK_K, kEnd - j0);
-            transpose(k, kBase + j0 * dk, cols, dk, kt);
             for (int r0 = 0; r0 < rows; r0 += GROUP) {
                 int g = Math.min(GROUP, rows - r0), n = roundUp(p.causalCols(i0 + r0 + g - 1, j0, cols), pad);
-                mul(vector, g, n, dk, scale, false, q, qOff + r0 * dk, dk, 1, kt, 0, BLOCK_K, s, r0 * BLOCK_K, BLOCK_K);
+                mul(vector, g, n, dk, scale, false, q, qOff + r0 * dk, dk, 1, kt, j0, ktLd, s, r0 * BLOCK_K, BLOCK_K);
             }
             int[] vis = w.vis;
             for (int r = 0; r < rows; r++) {
@@ -164,8 +177,8 @@ final class CpuAttentionF32 {
             // The first query block with a query that sees key j0; the earlier ones are causally hidden.
             int iFirst = p.causal ? (int) Math.max(0, Math.min(tq, (long) j0 - p.causalOffset)) : 0;
             if (iFirst >= tq) continue;
-            transpose(k, kOff, cols, dkd, kt);
-            transpose(v, vOff, cols, dvd, vt);
+            transpose(k, kOff, cols, dkd, kt, 0, BLOCK_K);
+            transpose(v, vOff, cols, dvd, vt, 0, BLOCK_K);
             for (int i0 = iFirst / BLOCK_Q * BLOCK_Q; i0 < tq; i0 += BLOCK_Q) {
                 int rows = Math.min(BLOCK_Q, tq - i0);
                 int qOff = qBase + i0 * dkd, oOff = oBase + i0 * dvd;
@@ -245,11 +258,11 @@ final class CpuAttentionF32 {
         else CpuAttentionScalar.mul(m, n, kk, alpha, add, a, aOff, ars, aps, b, bOff, ldb, c, cOff, ldc);
     }
 
-    /** dst[c * BLOCK_K + j] = src[off + j * d + c]: rows [0, rows) of a [rows, d] block as columns. */
-    private static void transpose(float[] src, int off, int rows, int d, float[] dst) {
+    /** dst[c * ld + j0 + j] = src[off + j * d + c]: rows [0, rows) of a [rows, d] block as columns from j0. */
+    private static void transpose(float[] src, int off, int rows, int d, float[] dst, int j0, int ld) {
         int j = 0;
         for (; j + 4 <= rows; j += 4) { // four source rows per pass: half the time of one
-            for (int c = 0, o = off + j * d, t = j; c < d; c++, o++, t += BLOCK_K) {
+            for (int c = 0, o = off + j * d, t = j0 + j; c < d; c++, o++, t += ld) {
                 dst[t] = src[o];
                 dst[t + 1] = src[o + d];
                 dst[t + 2] = src[o + 2 * d];
@@ -257,7 +270,7 @@ final class CpuAttentionF32 {
             }
         }
         for (; j < rows; j++) {
-            for (int c = 0, o = off + j * d; c < d; c++) dst[c * BLOCK_K + j] = src[o + c];
+            for (int c = 0, o = off + j * d; c < d; c++) dst[c * ld + j0 + j] = src[o + c];
         }
     }
 
