@@ -14,8 +14,11 @@ import static dev.nabla.runtime.cpu.CpuAttention.BLOCK_Q;
  * {@link #GROUP} rows, and with causal masking a group computes only up to the last key that its last row
  * sees: the diagonal tiles cost about half.
  *
- * <p>Masked (causal or padded) entries of P and dS are exact zeros, so that they add nothing to dq, dk and
- * dv; a NaN reaches the outputs through the entries that are visible.
+ * <p>Masked (causal or padded) entries of P and dS are exact zeros and padded keys get zero gradients, so a
+ * NaN in q, k, v or dOut reaches the outputs through visible entries only, except on the causal diagonal:
+ * there dk and dv are accumulated for {@link #GROUP} keys at a time from the first row that sees the first
+ * of them, so a NaN of a dOut or q row can also reach up to 3 keys past the last one that row sees (0 * NaN).
+ * The old GEMM tiles let it reach every key of the 64 x 64 tile.
  */
 final class CpuAttentionF32 {
     /** Rows of a tile per product call; the causal extent of the group is that of its last row. */
@@ -209,23 +212,12 @@ final class CpuAttentionF32 {
                     Arrays.fill(s, row + vis[r], row + cols, 0f);
                     Arrays.fill(ds, row + vis[r], row + cols, 0f);
                 }
-                // dV += P^T dO and dK += scale dS^T Q, in groups of keys from the first query that sees them all;
-                // before that, key by key from the first query that sees it, so that no hidden entry is read
-                // (0 * NaN would leak a NaN of dO into the dv of a key that its row does not see).
+                // dV += P^T dO and dK += scale dS^T Q, in groups of keys from the first query that sees the
+                // group's first key. The group's other keys read the zeros of P and dS on up to 3 rows that do
+                // not see them (so 0 * NaN can carry a NaN of dO or q there); per-key calls cost ~10%.
                 for (int c0 = 0; c0 < cols; c0 += GROUP) {
-                    int g = Math.min(GROUP, cols - c0), p0 = 0;
-                    if (p.causal) {
-                        p0 = firstQuery(p, j0 + c0 + g - 1, i0, rows);
-                        for (int x = 0; x < g; x++) {
-                            int px = firstQuery(p, j0 + c0 + x, i0, rows);
-                            if (px >= p0) break;
-                            mul(vector, 1, dvd, p0 - px, 1f, true, s, px * BLOCK_K + c0 + x, 1, BLOCK_K,
-                                    dOut, oOff + px * dvd, dvd, dv, vOff + (c0 + x) * dvd, dvd);
-                            mul(vector, 1, dkd, p0 - px, scale, true, ds, px * BLOCK_K + c0 + x, 1, BLOCK_K,
-                                    q, qOff + px * dkd, dkd, dk, kOff + (c0 + x) * dkd, dkd);
-                        }
-                        if (p0 == rows) continue;
-                    }
+                    int g = Math.min(GROUP, cols - c0), p0 = p.causal ? firstQuery(p, j0 + c0, i0, rows) : 0;
+                    if (p0 == rows) break;
                     mul(vector, g, dvd, rows - p0, 1f, true, s, p0 * BLOCK_K + c0, 1, BLOCK_K,
                             dOut, oOff + p0 * dvd, dvd, dv, vOff + c0 * dvd, dvd);
                     mul(vector, g, dkd, rows - p0, scale, true, ds, p0 * BLOCK_K + c0, 1, BLOCK_K,
