@@ -80,7 +80,7 @@ final class CpuAttentionF32 {
             w.ktKeys = 0;
         }
         if (w.ktKeys < kEnd) { // the query blocks of a head share its transposed keys
-            transpose(k, kBase + w.ktKeys * dk, kEnd - w.ktKeys, dk, kt, w.ktKeys, ktLd);
+            transpose(vector, k, kBase + w.ktKeys * dk, kEnd - w.ktKeys, dk, kt, w.ktKeys, ktLd);
             w.ktKeys = kEnd;
         }
         for (int j0 = 0; j0 < kEnd; j0 += BLOCK_K) {
@@ -180,8 +180,8 @@ final class CpuAttentionF32 {
             // The first query block with a query that sees key j0; the earlier ones are causally hidden.
             int iFirst = p.causal ? (int) Math.max(0, Math.min(tq, (long) j0 - p.causalOffset)) : 0;
             if (iFirst >= tq) continue;
-            transpose(k, kOff, cols, dkd, kt, 0, BLOCK_K);
-            transpose(v, vOff, cols, dvd, vt, 0, BLOCK_K);
+            transpose(vector, k, kOff, cols, dkd, kt, 0, BLOCK_K);
+            transpose(vector, v, vOff, cols, dvd, vt, 0, BLOCK_K);
             for (int i0 = iFirst / BLOCK_Q * BLOCK_Q; i0 < tq; i0 += BLOCK_Q) {
                 int rows = Math.min(BLOCK_Q, tq - i0);
                 int qOff = qBase + i0 * dkd, oOff = oBase + i0 * dvd;
@@ -250,20 +250,9 @@ final class CpuAttentionF32 {
         else CpuAttentionScalar.mul(m, n, kk, alpha, add, a, aOff, ars, aps, b, bOff, ldb, c, cOff, ldc);
     }
 
-    /** dst[c * ld + j0 + j] = src[off + j * d + c]: rows [0, rows) of a [rows, d] block as columns from j0. */
-    private static void transpose(float[] src, int off, int rows, int d, float[] dst, int j0, int ld) {
-        int j = 0;
-        for (; j + 4 <= rows; j += 4) { // four source rows per pass: half the time of one
-            for (int c = 0, o = off + j * d, t = j0 + j; c < d; c++, o++, t += ld) {
-                dst[t] = src[o];
-                dst[t + 1] = src[o + d];
-                dst[t + 2] = src[o + 2 * d];
-                dst[t + 3] = src[o + 3 * d];
-            }
-        }
-        for (; j < rows; j++) {
-            for (int c = 0, o = off + j * d; c < d; c++) dst[c * ld + j0 + j] = src[o + c];
-        }
+    private static void transpose(boolean vector, float[] src, int off, int rows, int d, float[] dst, int j0, int ld) {
+        if (vector) CpuAttentionVector.transpose(src, off, rows, d, dst, j0, ld);
+        else CpuAttentionScalar.transpose(src, off, rows, d, dst, j0, ld);
     }
 
     /** x rounded up to a multiple of q, at most {@link CpuAttention#BLOCK_K}. */

@@ -168,6 +168,27 @@ class CpuAttentionF32Test {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void vectorTransposeMatchesTheScalarOneAtEverySizeAndOffset() {
+        if (!CpuGemm.VECTOR) return;
+        Random rnd = new Random(4);
+        for (int t = 0; t < 300; t++) {
+            int rows = 1 + rnd.nextInt(70), d = 1 + rnd.nextInt(70), j0 = rnd.nextInt(20), ld = j0 + rows + rnd.nextInt(5);
+            int off = rnd.nextInt(9);
+            float[] src = new float[off + rows * d];
+            for (int i = 0; i < src.length; i++) src[i] = rnd.nextFloat();
+            float[] want = new float[d * ld], got = new float[d * ld];
+            Arrays.fill(want, -1f);
+            Arrays.fill(got, -1f);
+            CpuAttentionScalar.transpose(src, off, rows, d, want, j0, ld);
+            CpuAttentionVector.transpose(src, off, rows, d, got, j0, ld);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 0f, "rows " + rows + " d " + d + " j0 " + j0 + " ld " + ld + " at " + i);
+            }
+            for (int j = 0; j < rows; j++) assertEquals(src[off + j * d + d - 1], want[(d - 1) * ld + j0 + j], 0f, "scalar");
+        }
+    }
+
     /** The vector path's own float exp, against Math.exp rounded to float: within 2 ulp, subnormals included. */
     @org.junit.jupiter.api.Test
     void vectorExpIsWithinTwoUlpOfMathExp() {
