@@ -170,11 +170,8 @@ final class CpuAttentionF32 {
         // cost a pass over cold memory, ~7% at [32,4,64,32]); what no product reaches is zeroed.
         int iFirst0 = p.causal ? firstQuery(p, 0, 0, tq) : 0, qDone = p.tk == 0 ? tq : iFirst0 / BLOCK_Q * BLOCK_Q;
         Arrays.fill(dq, qBase, qBase + qDone * dkd, 0f);
-        for (int i = 0; i < tq; i++) {
-            double acc = 0.0;
-            for (int c = 0, o = oBase + i * dvd; c < dvd; c++) acc += dOut[o + c] * out[o + c];
-            delta[i] = (float) acc;
-        }
+        if (vector) CpuAttentionVector.rowDots(dOut, out, oBase, tq, dvd, delta);
+        else CpuAttentionScalar.rowDots(dOut, out, oBase, tq, dvd, delta);
         for (int j0 = 0; j0 < p.tk; j0 += BLOCK_K) {
             int cols = Math.min(BLOCK_K, p.tk - j0);
             int kOff = kBase + j0 * dkd, vOff = vBase + j0 * dvd;

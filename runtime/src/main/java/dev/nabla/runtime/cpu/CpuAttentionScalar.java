@@ -72,4 +72,13 @@ final class CpuAttentionScalar {
             for (int c = 0, o = off + j * d; c < d; c++) dst[c * ld + j0 + j] = src[o + c];
         }
     }
+
+    /** dot[i] = sum_c a[off + i d + c] b[off + i d + c] for i < rows, summed in double: softmax backward's delta. */
+    static void rowDots(float[] a, float[] b, int off, int rows, int d, float[] dot) {
+        for (int i = 0; i < rows; i++) {
+            double acc = 0.0;
+            for (int c = 0, o = off + i * d; c < d; c++) acc += (double) a[o + c] * b[o + c];
+            dot[i] = (float) acc;
+        }
+    }
 }

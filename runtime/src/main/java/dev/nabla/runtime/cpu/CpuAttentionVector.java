@@ -224,6 +224,19 @@ final class CpuAttentionVector {
         }
     }
 
+    /** See {@link CpuAttentionScalar#rowDots}; here summed in float lanes (one rounding per lane and step). */
+    static void rowDots(float[] a, float[] b, int off, int rows, int d, float[] dot) {
+        int vd = d - d % L;
+        for (int i = 0; i < rows; i++) {
+            int o = off + i * d, c = 0;
+            FloatVector acc = FloatVector.zero(S);
+            for (; c < vd; c += L) acc = FloatVector.fromArray(S, a, o + c).fma(FloatVector.fromArray(S, b, o + c), acc);
+            float x = acc.reduceLanes(VectorOperators.ADD);
+            for (; c < d; c++) x += a[o + c] * b[o + c];
+            dot[i] = x;
+        }
+    }
+
     // 16 x 16 transpose in registers: four butterfly stages; stage b swaps, in each pair of rows (r, r + b)
     // with bit b of r clear, the lanes of r with bit b set and the lanes of r + b with bit b clear.
     private static final VectorShuffle<Float> U8 = shuffle(8, true), D8 = shuffle(8, false), U4 = shuffle(4, true),
