@@ -14,8 +14,9 @@ import dev.nabla.runtime.backend.Buffer;
  * and block of {@link #BLOCK_Q} queries, scores against blocks of {@link #BLOCK_K} keys with an online
  * softmax (running max and sum), so the tq x tk score matrix never exists; only a {@code BLOCK_Q x BLOCK_K}
  * tile per worker does. Forward saves the row log-sum-exp; backward recomputes the probabilities tile by
- * tile from q, k and it. The tile products go through {@link CpuGemm}; {@link CpuAttentionF64} and
- * {@link CpuAttentionF32} hold the dtype-specialised loops.
+ * tile from q, k and it. {@link CpuAttentionF64} and {@link CpuAttentionF32} hold the dtype-specialised
+ * loops: float64's tile products go through {@link CpuGemm}, float32's through small kernels of their own
+ * ({@link CpuAttentionVector}, {@link CpuAttentionScalar}) that read the operands in place.
  */
 final class CpuAttention implements AttentionKernels {
     static final int BLOCK_Q = 64;
@@ -94,12 +95,17 @@ final class CpuAttention implements AttentionKernels {
                     + rows + " for " + spec + ", got " + co.size + ", " + cg.size + " and " + cl.size);
         }
         Plan plan = new Plan(spec, ignoredKeys(keyPaddingMask, spec));
-        CpuBuffer dq = CpuBackend.alloc(cq.dtype, cq.size);
-        CpuBuffer dk = CpuBackend.alloc(cq.dtype, ck.size);
-        CpuBuffer dv = CpuBackend.alloc(cq.dtype, cv.size);
+        CpuBuffer dq, dk, dv;
         if (cq.dtype == DType.FLOAT64) {
+            dq = CpuBackend.alloc(cq.dtype, cq.size);
+            dk = CpuBackend.alloc(cq.dtype, ck.size);
+            dv = CpuBackend.alloc(cq.dtype, cv.size);
             CpuAttentionF64.backward(plan, cq.d, ck.d, cv.d, co.d, cl.d, cg.d, dq.d, dk.d, dv.d);
         } else {
+            // Each head's task writes every element of its own slices (see CpuAttentionF32.backward).
+            dq = CpuBackend.allocUninitialized(cq.dtype, cq.size);
+            dk = CpuBackend.allocUninitialized(cq.dtype, ck.size);
+            dv = CpuBackend.allocUninitialized(cq.dtype, cv.size);
             CpuAttentionF32.backward(plan, cq.f, ck.f, cv.f, co.f, cl.f, cg.f, dq.f, dk.f, dv.f);
         }
         return new AttentionGrads(dq, dk, dv);
