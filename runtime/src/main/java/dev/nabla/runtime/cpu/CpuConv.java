@@ -100,6 +100,11 @@ final class CpuConv implements ConvKernels {
         check("conv2d", s, x, (long) s.n() * s.cIn() * s.h() * s.w(), w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
         if (bias != null) check("conv2d", s, bias, s.cOut(), x, x.size);
         if (CpuConvDirect.applies(s)) return CpuConvDirect.forward(x, w, bias, s);
+        if (x.dtype == DType.FLOAT32 && CpuConvImplicit.appliesForward(s)) {
+            CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) s.n() * s.cOut() * s.outH() * s.outW());
+            CpuConvImplicit.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s);
+            return y;
+        }
         return forward(x, w, bias, s, Plan.of(s));
     }
 
@@ -108,6 +113,11 @@ final class CpuConv implements ConvKernels {
         CpuBuffer dy = CpuBuffer.of(dyb, "conv2d_backward_input"), w = CpuBuffer.of(wb, "conv2d_backward_input");
         check("conv2d_backward_input", s, dy, (long) s.n() * s.cOut() * s.outH() * s.outW(),
                 w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
+        if (dy.dtype == DType.FLOAT32 && CpuConvImplicit.appliesInput(s)) {
+            CpuBuffer dx = CpuBackend.allocUninitialized(dy.dtype, (long) s.n() * s.cIn() * s.h() * s.w());
+            CpuConvImplicit.backwardInput(dy.f, w.f, dx.f, s);
+            return dx;
+        }
         return backwardInput(dy, w, s, Plan.of(s));
     }
 
@@ -116,6 +126,11 @@ final class CpuConv implements ConvKernels {
         CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
         check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
                 dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
+        if (x.dtype == DType.FLOAT32 && CpuConvImplicit.appliesForward(s)) {
+            CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
+            CpuConvImplicit.backwardWeight(x.f, dy.f, dw.f, s);
+            return dw;
+        }
         if (CpuConvDirect.applies(s)) return CpuConvDirect.backwardWeight(x, dy, s);
         return backwardWeight(x, dy, s, Plan.of(s));
     }
