@@ -202,8 +202,12 @@ final class CpuReduceSpans {
         }
     }
 
-    /** op over x[r, c, 0 .. inner) for rows [r0, r1): four interleaved accumulators, combined pairwise. */
+    /**
+     * op over x[r, c, 0 .. inner) for rows [r0, r1): four interleaved accumulators, combined pairwise; a float32
+     * sum with the Vector API present widens eight elements at a time ({@link CpuReduceVector}).
+     */
     private static double block(int kind, float[] x, int c, int r0, int r1, int mid, int inner) {
+        if (kind == SUM && CpuGemm.VECTOR) return CpuReduceVector.sumRows(x, (r0 * mid + c) * inner, mid * inner, r1 - r0, inner);
         double a0 = identity(kind), a1 = a0, a2 = a0, a3 = a0;
         int body = inner & ~3;
         for (int r = r0; r < r1; r++) {

@@ -93,6 +93,28 @@ class CpuReduceTest {
     }
 
     @Test
+    void vectorRowSumsMatchADoubleLoopOverOddLengths() {
+        if (!CpuGemm.VECTOR) return;
+        Random r = new Random(9);
+        float[] x = new float[5000];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+        for (int len : new int[]{0, 1, 7, 15, 16, 17, 31, 33, 196, 784}) {
+            for (int rows : new int[]{1, 3}) {
+                int stride = len + 5, base = 3;
+                double want = 0, abs = 0;
+                for (int row = 0; row < rows; row++) {
+                    for (int i = 0; i < len; i++) {
+                        want += x[base + row * stride + i];
+                        abs += Math.abs(x[base + row * stride + i]);
+                    }
+                }
+                double got = CpuReduceVector.sumRows(x, base, stride, rows, len);
+                assertEquals(want, got, 1e-15 * abs, len + " x " + rows);
+            }
+        }
+    }
+
+    @Test
     void emptyOuterOrInnerDimsGiveTheIdentity() {
         CpuReduce reduce = new CpuReduce();
         for (int[] dims : new int[][]{{0, 3, 4}, {2, 3, 0}}) {
