@@ -138,7 +138,7 @@ final class CpuConv implements ConvKernels {
     // ---------------------------------------------------------------- passes with an explicit plan (tests)
 
     static CpuBuffer forward(CpuBuffer x, CpuBuffer w, CpuBuffer bias, Conv2dSpec s, Plan d) {
-        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) s.n() * s.cOut() * d.p());
+        CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) s.n() * s.cOut() * d.p());
         if (x.dtype == DType.FLOAT32) CpuConvF.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s, d);
         else CpuConvD.forward(x.d, w.d, bias == null ? null : bias.d, y.d, s, d);
         return y;
