@@ -22,8 +22,10 @@ import dev.nabla.runtime.backend.ConvKernels;
  * depend on scheduling. Small batches run as one task on the calling thread and let the GEMM, im2col and
  * col2im split their own work instead.
  *
- * <p>Convolutions with a short reduction (one group, {@code cIn * kh * kw <= 27}) take {@link CpuConvDirect}'s
- * direct forward and backward-weight instead; their input gradient stays here.
+ * <p>float32 convolutions at stride 1 with one group take {@link CpuConvImplicit} instead (all three passes, the
+ * input gradient when its transposed conv exists). Others with a short reduction (one group,
+ * {@code cIn * kh * kw <= 27}: float64, or strided) take {@link CpuConvDirect}'s direct forward and
+ * backward-weight; their input gradient stays here.
  */
 final class CpuConv implements ConvKernels {
     /**
@@ -99,12 +101,12 @@ final class CpuConv implements ConvKernels {
         CpuBuffer bias = biasb == null ? null : CpuBuffer.of(biasb, "conv2d");
         check("conv2d", s, x, (long) s.n() * s.cIn() * s.h() * s.w(), w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
         if (bias != null) check("conv2d", s, bias, s.cOut(), x, x.size);
-        if (CpuConvDirect.applies(s)) return CpuConvDirect.forward(x, w, bias, s);
         if (x.dtype == DType.FLOAT32 && CpuConvImplicit.appliesForward(s)) {
             CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) s.n() * s.cOut() * s.outH() * s.outW());
             CpuConvImplicit.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s);
             return y;
         }
+        if (CpuConvDirect.applies(s)) return CpuConvDirect.forward(x, w, bias, s);
         return forward(x, w, bias, s, Plan.of(s));
     }
 

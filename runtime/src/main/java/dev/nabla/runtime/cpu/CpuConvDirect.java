@@ -21,6 +21,7 @@ import dev.nabla.runtime.backend.Conv2dSpec;
  * </ul>
  * The float32 and float64 loops are {@link CpuConvDirectF} and {@link CpuConvDirectD}; their unit-stride runs go
  * through {@link CpuConvVector} when the Vector API is present. The input gradient stays on the im2col path.
+ * float32 convolutions at stride 1 take {@link CpuConvImplicit} before this class (the same forward bits).
  */
 final class CpuConvDirect {
     /** Largest reduction length (input channels x kernel taps) that takes the direct path. */
