@@ -17,26 +17,34 @@ final class CpuReduceVector {
     private CpuReduceVector() {}
 
     /**
-     * The double sum of {@code x[base + r * stride + i]} over rows r in [0, rows) and i in [0, len): two
-     * accumulators of eight lanes over the rows' 16-element steps, their lanes added in order, then the rows'
-     * tails in row order.
+     * The sums over rows [r0, r1) of each channel c in [c0, c1) of a float32 [outer, mid, inner] array, into
+     * {@code part[c * blocks + b]}: rows in memory order, each row's channels one after the other. Per channel
+     * two accumulators of eight double lanes take the row's 16-element steps, a double the row's tail; at the
+     * end the lanes are added in order and the tail last.
      */
-    static double sumRows(float[] x, int base, int stride, int rows, int len) {
-        DoubleVector a0 = DoubleVector.zero(D8), a1 = a0;
-        int body = len & ~15;
-        double tail = 0;
-        for (int r = 0, row = base; r < rows; r++, row += stride) {
-            int i = row, end = row + body;
-            for (; i < end; i += 16) {
-                a0 = a0.add((DoubleVector) FloatVector.fromArray(F8, x, i).convertShape(VectorOperators.F2D, D8, 0));
-                a1 = a1.add((DoubleVector) FloatVector.fromArray(F8, x, i + 8).convertShape(VectorOperators.F2D, D8, 0));
+    static void sumBlock(float[] x, int r0, int r1, int c0, int c1, int mid, int inner, double[] part, int blocks, int b) {
+        int n = c1 - c0, body = inner & ~15, stride = 17;
+        double[] acc = new double[n * stride];
+        for (int r = r0; r < r1; r++) {
+            for (int c = c0; c < c1; c++) {
+                int a = (c - c0) * stride, row = (r * mid + c) * inner, i = row, end = row + body;
+                DoubleVector a0 = DoubleVector.fromArray(D8, acc, a), a1 = DoubleVector.fromArray(D8, acc, a + 8);
+                for (; i < end; i += 16) {
+                    a0 = a0.add((DoubleVector) FloatVector.fromArray(F8, x, i).convertShape(VectorOperators.F2D, D8, 0));
+                    a1 = a1.add((DoubleVector) FloatVector.fromArray(F8, x, i + 8).convertShape(VectorOperators.F2D, D8, 0));
+                }
+                a0.intoArray(acc, a);
+                a1.intoArray(acc, a + 8);
+                double tail = acc[a + 16];
+                for (; i < row + inner; i++) tail += x[i];
+                acc[a + 16] = tail;
             }
-            for (; i < row + len; i++) tail += x[i];
         }
-        double[] lanes = new double[8];
-        a0.add(a1).intoArray(lanes, 0);
-        double s = 0;
-        for (double v : lanes) s += v;
-        return s + tail;
+        for (int c = c0; c < c1; c++) {
+            int a = (c - c0) * stride;
+            double s = 0;
+            for (int l = 0; l < 8; l++) s += acc[a + l] + acc[a + 8 + l];
+            part[c * blocks + b] = s + acc[a + 16];
+        }
     }
 }

@@ -93,24 +93,26 @@ class CpuReduceTest {
     }
 
     @Test
-    void vectorRowSumsMatchADoubleLoopOverOddLengths() {
+    void vectorBlockSumsMatchADoubleLoopOverOddLengths() {
         if (!CpuGemm.VECTOR) return;
         Random r = new Random(9);
-        float[] x = new float[5000];
-        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
-        for (int len : new int[]{0, 1, 7, 15, 16, 17, 31, 33, 196, 784}) {
-            for (int rows : new int[]{1, 3}) {
-                int stride = len + 5, base = 3;
+        int mid = 3, blocks = 2;
+        for (int inner : new int[]{0, 1, 7, 15, 16, 17, 31, 33, 196, 784}) {
+            float[] x = new float[4 * mid * inner];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+            double[] part = new double[mid * blocks];
+            CpuReduceVector.sumBlock(x, 1, 4, 1, 3, mid, inner, part, blocks, 1);
+            for (int c = 1; c < 3; c++) {
                 double want = 0, abs = 0;
-                for (int row = 0; row < rows; row++) {
-                    for (int i = 0; i < len; i++) {
-                        want += x[base + row * stride + i];
-                        abs += Math.abs(x[base + row * stride + i]);
+                for (int row = 1; row < 4; row++) {
+                    for (int i = 0; i < inner; i++) {
+                        want += x[(row * mid + c) * inner + i];
+                        abs += Math.abs(x[(row * mid + c) * inner + i]);
                     }
                 }
-                double got = CpuReduceVector.sumRows(x, base, stride, rows, len);
-                assertEquals(want, got, 1e-15 * abs, len + " x " + rows);
+                assertEquals(want, part[c * blocks + 1], 1e-15 * abs, "inner " + inner + " channel " + c);
             }
+            assertEquals(0.0, part[0] + part[1], 0.0, "other channels and blocks untouched");
         }
     }
 
