@@ -361,9 +361,13 @@ final class CpuConvImplicit {
             float[] s = scratch(0, g.size());
             float[] acc = new float[(c1 - c0) * ks];
             double[] tot = new double[acc.length];
+            float touched = 0;
             for (int img = 0; img < n; img++) {
                 g.build(x, img * imgIn, s, 0);
                 int dBase = img * cOut * p;
+                // The tiles read four channels' rows at a time, three times over: stream the image's rows of
+                // this range into cache in one pass first (from memory, interleaved rows ran ~2x slower).
+                touched += touch(dy, dBase + c0 * p, (c1 - c0) * p);
                 for (int q0 = 0; q0 < p; q0 += LANES_CHUNK) {
                     int len = Math.min(LANES_CHUNK, p - q0);
                     for (int kk = 0; kk < k; kk += 4) {
@@ -393,6 +397,7 @@ final class CpuConvImplicit {
                     Arrays.fill(acc, 0f);
                 }
             }
+            sink = touched;
             for (int co = c0; co < c1; co++) {
                 for (int kk = 0; kk < k; kk++) {
                     int a = ((co - c0) * k + kk) * l;
@@ -405,4 +410,14 @@ final class CpuConvImplicit {
     }
 
     static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+
+    /** Where {@link #touch}'s sums go, so that the reads are not optimised away. */
+    static volatile float sink;
+
+    /** Reads one element per 64-byte line of a[from .. from + n), in order, so the lines stream into cache. */
+    static float touch(float[] a, int from, int n) {
+        float t = 0;
+        for (int i = from, end = from + n; i < end; i += 16) t += a[i];
+        return t;
+    }
 }
