@@ -192,7 +192,7 @@ final class CpuReduceSpans {
             case PROD -> PROD;
             default -> throw new IllegalStateException(op.name());
         };
-        boolean vector = kind == SUM && CpuGemm.VECTOR;
+        boolean vector = kind == SUM && CpuGemm.VECTOR && CpuReduceVector.USABLE;
         int rowsPerBlock = Math.max(1, CHUNK / Math.max(1, inner));
         int blocks = Math.max(1, (outer + rowsPerBlock - 1) / rowsPerBlock); // one empty block when outer == 0
         double[] part = new double[mid * blocks];

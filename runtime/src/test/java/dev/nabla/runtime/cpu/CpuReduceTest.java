@@ -94,7 +94,7 @@ class CpuReduceTest {
 
     @Test
     void vectorBlockSumsMatchADoubleLoopOverOddLengths() {
-        if (!CpuGemm.VECTOR) return;
+        if (!CpuGemm.VECTOR || !CpuReduceVector.USABLE) return;
         Random r = new Random(9);
         int mid = 3, blocks = 2;
         for (int inner : new int[]{0, 1, 7, 15, 16, 17, 31, 33, 196, 784}) {
