@@ -101,9 +101,10 @@ final class CpuConv implements ConvKernels {
         CpuBuffer bias = biasb == null ? null : CpuBuffer.of(biasb, "conv2d");
         check("conv2d", s, x, (long) s.n() * s.cIn() * s.h() * s.w(), w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
         if (bias != null) check("conv2d", s, bias, s.cOut(), x, x.size);
-        if (x.dtype == DType.FLOAT32 && CpuConvImplicit.appliesForward(s)) {
+        if (x.dtype == DType.FLOAT32 && (CpuConvWinograd.appliesForward(s) || CpuConvImplicit.appliesForward(s))) {
             CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) s.n() * s.cOut() * s.outH() * s.outW());
-            CpuConvImplicit.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s);
+            if (CpuConvWinograd.appliesForward(s)) CpuConvWinograd.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s);
+            else CpuConvImplicit.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s);
             return y;
         }
         if (CpuConvDirect.applies(s)) return CpuConvDirect.forward(x, w, bias, s);
@@ -115,9 +116,10 @@ final class CpuConv implements ConvKernels {
         CpuBuffer dy = CpuBuffer.of(dyb, "conv2d_backward_input"), w = CpuBuffer.of(wb, "conv2d_backward_input");
         check("conv2d_backward_input", s, dy, (long) s.n() * s.cOut() * s.outH() * s.outW(),
                 w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
-        if (dy.dtype == DType.FLOAT32 && CpuConvImplicit.appliesInput(s)) {
+        if (dy.dtype == DType.FLOAT32 && (CpuConvWinograd.appliesInput(s) || CpuConvImplicit.appliesInput(s))) {
             CpuBuffer dx = CpuBackend.allocUninitialized(dy.dtype, (long) s.n() * s.cIn() * s.h() * s.w());
-            CpuConvImplicit.backwardInput(dy.f, w.f, dx.f, s);
+            if (CpuConvWinograd.appliesInput(s)) CpuConvWinograd.backwardInput(dy.f, w.f, dx.f, s);
+            else CpuConvImplicit.backwardInput(dy.f, w.f, dx.f, s);
             return dx;
         }
         return backwardInput(dy, w, s, Plan.of(s));

@@ -160,11 +160,11 @@ final class CpuConvImplicit {
     // ---------------------------------------------------------------- passes
 
     static void forward(float[] x, float[] w, float[] bias, float[] y, Conv2dSpec s) {
-        run(x, w, bias, y, s.n(), s.cOut(), Sources.forward(s), CpuGemm.VECTOR);
+        run(x, w, bias, y, 0, s.n(), s.cOut(), Sources.forward(s), CpuGemm.VECTOR);
     }
 
     static void backwardInput(float[] dy, float[] w, float[] dx, Conv2dSpec s) {
-        run(dy, flipped(w, s), null, dx, s.n(), s.cIn(), Sources.input(s), CpuGemm.VECTOR);
+        run(dy, flipped(w, s), null, dx, 0, s.n(), s.cIn(), Sources.input(s), CpuGemm.VECTOR);
     }
 
     static void backwardWeight(float[] x, float[] dy, float[] dw, Conv2dSpec s) {
@@ -190,10 +190,11 @@ final class CpuConvImplicit {
 
     /**
      * y [n, cOut, P] = w [cOut, K] x the implicit column matrix of each image of src ([n, g.c, g.h, g.w]), plus
-     * bias. Split by image; with fewer images than threads, also by blocks of output channels.
+     * bias, for images [img0, img1). Split by image; with fewer images than threads, also by blocks of output
+     * channels.
      */
-    static void run(float[] src, float[] w, float[] bias, float[] y, int n, int cOut, Sources g, boolean vector) {
-        int k = g.k(), p = g.p(), imgIn = g.c() * g.h() * g.w();
+    static void run(float[] src, float[] w, float[] bias, float[] y, int img0, int img1, int cOut, Sources g, boolean vector) {
+        int k = g.k(), p = g.p(), imgIn = g.c() * g.h() * g.w(), n = img1 - img0;
         float[] wp = vector ? interleave(w, cOut, k) : null;
         int units = ceilDiv(cOut, MR), threads = CpuThreads.threads();
         int parts = n >= threads ? 1 : Math.min(units, ceilDiv(threads, n));
@@ -201,7 +202,7 @@ final class CpuConvImplicit {
             float[] s = scratch(0, g.size());
             int built = -1;
             for (int it = from; it < to; it++) {
-                int img = it / parts, part = it % parts;
+                int img = img0 + it / parts, part = it % parts;
                 if (img != built) {
                     g.build(src, img * imgIn, s, 0);
                     built = img;
