@@ -23,7 +23,8 @@ import dev.nabla.runtime.backend.ConvKernels;
  * col2im split their own work instead.
  *
  * <p>float32 convolutions at stride 1 with one group take {@link CpuConvImplicit} instead (all three passes, the
- * input gradient when its transposed conv exists). Others with a short reduction (one group,
+ * input gradient when its transposed conv exists), or {@link CpuConvWinograd} when they are 3x3 with enough
+ * channels. Others with a short reduction (one group,
  * {@code cIn * kh * kw <= 27}: float64, or strided) take {@link CpuConvDirect}'s direct forward and
  * backward-weight; their input gradient stays here.
  */
@@ -130,9 +131,10 @@ final class CpuConv implements ConvKernels {
         CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
         check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
                 dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
-        if (x.dtype == DType.FLOAT32 && CpuConvImplicit.appliesForward(s)) {
+        if (x.dtype == DType.FLOAT32 && (CpuConvWinograd.appliesWeight(s) || CpuConvImplicit.appliesForward(s))) {
             CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
-            CpuConvImplicit.backwardWeight(x.f, dy.f, dw.f, s);
+            if (CpuConvWinograd.appliesWeight(s)) CpuConvWinograd.backwardWeight(x.f, dy.f, dw.f, s);
+            else CpuConvImplicit.backwardWeight(x.f, dy.f, dw.f, s);
             return dw;
         }
         if (CpuConvDirect.applies(s)) return CpuConvDirect.backwardWeight(x, dy, s);

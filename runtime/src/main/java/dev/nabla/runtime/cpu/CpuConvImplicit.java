@@ -303,8 +303,8 @@ final class CpuConvImplicit {
                         int rows = Math.min(MR, k1 - kk);
                         Arrays.fill(t, 0f);
                         for (int i = 0; i < gn; i++) {
-                            if (vector) weightTile(src, g.off(), kk, rows, i * size, dt, i * p * nb, p, t);
-                            else weightTileScalar(src, g.off(), kk, rows, i * size, dt, i * p * nb, p, nb, t);
+                            if (vector) weightTile(src, g.off(), kk, rows, i * size, dt, i * p * nb, p, t, 0);
+                            else weightTileScalar(src, g.off(), kk, rows, i * size, dt, i * p * nb, p, nb, t, 0);
                         }
                         for (int r = 0; r < rows; r++) {
                             int to0 = (kk + r) * cOut + co0;
@@ -327,20 +327,25 @@ final class CpuConvImplicit {
         }
     }
 
-    private static void weightTile(float[] s, int[] off, int kk, int rows, int sOff, float[] dt, int dOff, int p, float[] t) {
+    /**
+     * {@code t[tOff + r * 2L + j] += sum_q s[sOff + off[kk + r] + q] * dt[dOff + q * 2L + j]} for r < rows (at most 8):
+     * the eight-row tile, or one row at a time.
+     */
+    static void weightTile(float[] s, int[] off, int kk, int rows, int sOff, float[] dt, int dOff, int p, float[] t, int tOff) {
         if (rows == MR) {
             CpuConvImplicitVector.weight8x2(s, sOff + off[kk], sOff + off[kk + 1], sOff + off[kk + 2], sOff + off[kk + 3],
-                    sOff + off[kk + 4], sOff + off[kk + 5], sOff + off[kk + 6], sOff + off[kk + 7], dt, dOff, p, t);
+                    sOff + off[kk + 4], sOff + off[kk + 5], sOff + off[kk + 6], sOff + off[kk + 7], dt, dOff, p, t, tOff);
         } else {
             int nb = 2 * CpuConvImplicitVector.L;
-            for (int r = 0; r < rows; r++) CpuConvImplicitVector.weight1x2(s, sOff + off[kk + r], dt, dOff, p, t, r * nb);
+            for (int r = 0; r < rows; r++) CpuConvImplicitVector.weight1x2(s, sOff + off[kk + r], dt, dOff, p, t, tOff + r * nb);
         }
     }
 
     /** The scalar twin of {@link #weightTile}: per element, the same chain of fused multiply-adds over q. */
-    static void weightTileScalar(float[] s, int[] off, int kk, int rows, int sOff, float[] dt, int dOff, int p, int nb, float[] t) {
+    static void weightTileScalar(float[] s, int[] off, int kk, int rows, int sOff, float[] dt, int dOff, int p, int nb,
+                                 float[] t, int tOff) {
         for (int r = 0; r < rows; r++) {
-            int src = sOff + off[kk + r], to = r * nb;
+            int src = sOff + off[kk + r], to = tOff + r * nb;
             for (int q = 0; q < p; q++) {
                 float a = s[src + q];
                 int d = dOff + q * nb;

@@ -141,16 +141,16 @@ final class CpuConvImplicitVector {
      * once per call.
      */
     static void weight8x2(float[] s, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7,
-                          float[] d, int dOff, int p, float[] t) {
-        int nb = 2 * L;
-        FloatVector c00 = FloatVector.fromArray(SF, t, 0), c01 = FloatVector.fromArray(SF, t, L);
-        FloatVector c10 = FloatVector.fromArray(SF, t, nb), c11 = FloatVector.fromArray(SF, t, nb + L);
-        FloatVector c20 = FloatVector.fromArray(SF, t, 2 * nb), c21 = FloatVector.fromArray(SF, t, 2 * nb + L);
-        FloatVector c30 = FloatVector.fromArray(SF, t, 3 * nb), c31 = FloatVector.fromArray(SF, t, 3 * nb + L);
-        FloatVector c40 = FloatVector.fromArray(SF, t, 4 * nb), c41 = FloatVector.fromArray(SF, t, 4 * nb + L);
-        FloatVector c50 = FloatVector.fromArray(SF, t, 5 * nb), c51 = FloatVector.fromArray(SF, t, 5 * nb + L);
-        FloatVector c60 = FloatVector.fromArray(SF, t, 6 * nb), c61 = FloatVector.fromArray(SF, t, 6 * nb + L);
-        FloatVector c70 = FloatVector.fromArray(SF, t, 7 * nb), c71 = FloatVector.fromArray(SF, t, 7 * nb + L);
+                          float[] d, int dOff, int p, float[] t, int tOff) {
+        int nb = 2 * L, a = tOff;
+        FloatVector c00 = FloatVector.fromArray(SF, t, a), c01 = FloatVector.fromArray(SF, t, a + L);
+        FloatVector c10 = FloatVector.fromArray(SF, t, a + nb), c11 = FloatVector.fromArray(SF, t, a + nb + L);
+        FloatVector c20 = FloatVector.fromArray(SF, t, a + 2 * nb), c21 = FloatVector.fromArray(SF, t, a + 2 * nb + L);
+        FloatVector c30 = FloatVector.fromArray(SF, t, a + 3 * nb), c31 = FloatVector.fromArray(SF, t, a + 3 * nb + L);
+        FloatVector c40 = FloatVector.fromArray(SF, t, a + 4 * nb), c41 = FloatVector.fromArray(SF, t, a + 4 * nb + L);
+        FloatVector c50 = FloatVector.fromArray(SF, t, a + 5 * nb), c51 = FloatVector.fromArray(SF, t, a + 5 * nb + L);
+        FloatVector c60 = FloatVector.fromArray(SF, t, a + 6 * nb), c61 = FloatVector.fromArray(SF, t, a + 6 * nb + L);
+        FloatVector c70 = FloatVector.fromArray(SF, t, a + 7 * nb), c71 = FloatVector.fromArray(SF, t, a + 7 * nb + L);
         for (int q = 0, di = dOff; q < p; q++, di += nb) {
             FloatVector b0 = FloatVector.fromArray(SF, d, di), b1 = FloatVector.fromArray(SF, d, di + L);
             FloatVector a0 = FloatVector.broadcast(SF, s[r0 + q]);
@@ -178,22 +178,22 @@ final class CpuConvImplicitVector {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        c00.intoArray(t, 0);
-        c01.intoArray(t, L);
-        c10.intoArray(t, nb);
-        c11.intoArray(t, nb + L);
-        c20.intoArray(t, 2 * nb);
-        c21.intoArray(t, 2 * nb + L);
-        c30.intoArray(t, 3 * nb);
-        c31.intoArray(t, 3 * nb + L);
-        c40.intoArray(t, 4 * nb);
-        c41.intoArray(t, 4 * nb + L);
-        c50.intoArray(t, 5 * nb);
-        c51.intoArray(t, 5 * nb + L);
-        c60.intoArray(t, 6 * nb);
-        c61.intoArray(t, 6 * nb + L);
-        c70.intoArray(t, 7 * nb);
-        c71.intoArray(t, 7 * nb + L);
+        c00.intoArray(t, a);
+        c01.intoArray(t, a + L);
+        c10.intoArray(t, a + nb);
+        c11.intoArray(t, a + nb + L);
+        c20.intoArray(t, a + 2 * nb);
+        c21.intoArray(t, a + 2 * nb + L);
+        c30.intoArray(t, a + 3 * nb);
+        c31.intoArray(t, a + 3 * nb + L);
+        c40.intoArray(t, a + 4 * nb);
+        c41.intoArray(t, a + 4 * nb + L);
+        c50.intoArray(t, a + 5 * nb);
+        c51.intoArray(t, a + 5 * nb + L);
+        c60.intoArray(t, a + 6 * nb);
+        c61.intoArray(t, a + 6 * nb + L);
+        c70.intoArray(t, a + 7 * nb);
+        c71.intoArray(t, a + 7 * nb + L);
     }
 
     /** {@link #weight8x2} for one row (source row at r), its 2L sums at {@code t[tOff..]}. */

@@ -146,6 +146,161 @@ final class CpuConvWinogradVector {
         b3.sub(d3).intoArray(v, at + 15 * es);
     }
 
+    /** {@link CpuConvWinograd#channelTransform} with vectors of L channels. */
+    static void channelTransform(float[] xp, CpuConvWinograd.Geo g, int wp, float[] vt, int t0, int tmax, int nb) {
+        int c = g.c(), tw = g.tw(), es = c * tmax;
+        for (int ty = 0; ty < g.th(); ty++) {
+            for (int tx = 0; tx < tw; tx++) {
+                int t = t0 + ty * tw + tx, p = (2 * ty * wp + 2 * tx) * c;
+                for (int ci = 0; ci < c; ci += L) {
+                    channelTiles(xp, p + ci, wp * c, c, vt, ((ci / nb) * tmax + t) * nb + ci % nb, es);
+                }
+            }
+        }
+    }
+
+    /**
+     * One tile, L channels: patch pixel (i, j) at {@code xp[p + i * row + j * c]}; the 16 results to
+     * {@code vt[at + k * es]}. No vector leaves the method (see {@link #inputTiles}).
+     */
+    private static void channelTiles(float[] xp, int p, int row, int c, float[] vt, int at, int es) {
+        FloatVector a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3;
+        {
+            FloatVector q0 = FloatVector.fromArray(SF, xp, p), q1 = FloatVector.fromArray(SF, xp, p + c);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, p + 2 * c), q3 = FloatVector.fromArray(SF, xp, p + 3 * c);
+            a0 = q0.sub(q2); a1 = q1.add(q2); a2 = q2.sub(q1); a3 = q1.sub(q3);
+        }
+        {
+            int r = p + row;
+            FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            b0 = q0.sub(q2); b1 = q1.add(q2); b2 = q2.sub(q1); b3 = q1.sub(q3);
+        }
+        {
+            int r = p + 2 * row;
+            FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            c0 = q0.sub(q2); c1 = q1.add(q2); c2 = q2.sub(q1); c3 = q1.sub(q3);
+        }
+        {
+            int r = p + 3 * row;
+            FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            d0 = q0.sub(q2); d1 = q1.add(q2); d2 = q2.sub(q1); d3 = q1.sub(q3);
+        }
+        a0.sub(c0).intoArray(vt, at);
+        a1.sub(c1).intoArray(vt, at + es);
+        a2.sub(c2).intoArray(vt, at + 2 * es);
+        a3.sub(c3).intoArray(vt, at + 3 * es);
+        b0.add(c0).intoArray(vt, at + 4 * es);
+        b1.add(c1).intoArray(vt, at + 5 * es);
+        b2.add(c2).intoArray(vt, at + 6 * es);
+        b3.add(c3).intoArray(vt, at + 7 * es);
+        c0.sub(b0).intoArray(vt, at + 8 * es);
+        c1.sub(b1).intoArray(vt, at + 9 * es);
+        c2.sub(b2).intoArray(vt, at + 10 * es);
+        c3.sub(b3).intoArray(vt, at + 11 * es);
+        b0.sub(d0).intoArray(vt, at + 12 * es);
+        b1.sub(d1).intoArray(vt, at + 13 * es);
+        b2.sub(d2).intoArray(vt, at + 14 * es);
+        b3.sub(d3).intoArray(vt, at + 15 * es);
+    }
+
+    /** {@link CpuConvWinograd#gradTransform} with vectors of L tiles. */
+    static void gradTransform(float[] eo, CpuConvWinograd.Geo g, float[] d, int dOff, int es) {
+        int tw = g.tw(), s = g.es(), odd = g.odd();
+        for (int tx = 0; tx >= 0; tx = next(tx, tw)) {
+            for (int ty = 0; ty < g.th(); ty++) gradTiles(eo, 2 * ty * s + tx, s, odd, d, dOff + ty * tw + tx, es);
+        }
+    }
+
+    /** Lane k takes lane 2k (EVENS) or 2k + 1 (ODDS), k < L/2; the upper lanes repeat them. */
+    private static final VectorShuffle<Float> EVENS = pick(0), ODDS = pick(1);
+
+    private static VectorShuffle<Float> pick(int parity) {
+        int[] idx = new int[L];
+        for (int k = 0; k < L; k++) idx[k] = 2 * (k % H) + parity;
+        return VectorShuffle.fromArray(SF, idx, 0);
+    }
+
+    /** Whether {@link #gradPlane} applies: rows of an even width of at most L, so one load splits into both halves. */
+    static boolean direct(CpuConvWinograd.Geo g) {
+        return g.ow() % 2 == 0 && g.ow() <= L;
+    }
+
+    /**
+     * {@link #gradTransform} reading the dy plane at {@code dy[yOff ..]} ([oh, ow]) itself: each row is one load,
+     * shuffled into its even and odd columns (its lanes past ow only reach tiles past tw, whose results the next
+     * row's stores overwrite). A row whose load would leave the array, and the missing row of an odd oh, go
+     * through a small zero-padded copy.
+     */
+    static void gradPlane(float[] dy, int yOff, CpuConvWinograd.Geo g, float[] d, int dOff, int es) {
+        int oh = g.oh(), ow = g.ow(), tw = g.tw();
+        float[] tmp = null;
+        for (int ty = 0; ty < g.th(); ty++) {
+            int r0 = yOff + 2 * ty * ow, r1 = r0 + ow;
+            boolean two = 2 * ty + 1 < oh;
+            if ((two ? r1 : r0) + L <= dy.length) {
+                gradRows(dy, r0, two ? r1 : -1, d, dOff + ty * tw, es);
+                continue;
+            }
+            if (tmp == null) tmp = new float[2 * L];
+            java.util.Arrays.fill(tmp, 0f);
+            System.arraycopy(dy, r0, tmp, 0, ow);
+            if (two) System.arraycopy(dy, r1, tmp, L, ow);
+            gradRows(tmp, 0, L, d, dOff + ty * tw, es);
+        }
+    }
+
+    /** One tile row of dy: rows at {@code y[r0]} and {@code y[r1]} (r1 < 0: a row of zeros). */
+    private static void gradRows(float[] y, int r0, int r1, float[] d, int at, int es) {
+        FloatVector v0 = FloatVector.fromArray(SF, y, r0);
+        FloatVector v1 = r1 < 0 ? FloatVector.zero(SF) : FloatVector.fromArray(SF, y, r1);
+        FloatVector x0 = v0.rearrange(EVENS), o0 = v0.rearrange(ODDS), x1 = v1.rearrange(EVENS), o1 = v1.rearrange(ODDS);
+        FloatVector a1 = x0.add(o0), a2 = x0.sub(o0), a3 = o0.neg();
+        FloatVector b1 = x1.add(o1), b2 = x1.sub(o1), b3 = o1.neg();
+        x0.intoArray(d, at);
+        a1.intoArray(d, at + es);
+        a2.intoArray(d, at + 2 * es);
+        a3.intoArray(d, at + 3 * es);
+        x0.add(x1).intoArray(d, at + 4 * es);
+        a1.add(b1).intoArray(d, at + 5 * es);
+        a2.add(b2).intoArray(d, at + 6 * es);
+        a3.add(b3).intoArray(d, at + 7 * es);
+        x0.sub(x1).intoArray(d, at + 8 * es);
+        a1.sub(b1).intoArray(d, at + 9 * es);
+        a2.sub(b2).intoArray(d, at + 10 * es);
+        a3.sub(b3).intoArray(d, at + 11 * es);
+        x1.neg().intoArray(d, at + 12 * es);
+        b1.neg().intoArray(d, at + 13 * es);
+        b2.neg().intoArray(d, at + 14 * es);
+        b3.neg().intoArray(d, at + 15 * es);
+    }
+
+    /** One vector of dy tiles: rows 2ty and 2ty + 1 at {@code eo[e]} and {@code eo[e + s]}. */
+    private static void gradTiles(float[] eo, int e, int s, int odd, float[] d, int at, int es) {
+        FloatVector x0 = FloatVector.fromArray(SF, eo, e), o0 = FloatVector.fromArray(SF, eo, odd + e);
+        FloatVector x1 = FloatVector.fromArray(SF, eo, e + s), o1 = FloatVector.fromArray(SF, eo, odd + e + s);
+        FloatVector a1 = x0.add(o0), a2 = x0.sub(o0), a3 = o0.neg();
+        FloatVector b1 = x1.add(o1), b2 = x1.sub(o1), b3 = o1.neg();
+        x0.intoArray(d, at);
+        a1.intoArray(d, at + es);
+        a2.intoArray(d, at + 2 * es);
+        a3.intoArray(d, at + 3 * es);
+        x0.add(x1).intoArray(d, at + 4 * es);
+        a1.add(b1).intoArray(d, at + 5 * es);
+        a2.add(b2).intoArray(d, at + 6 * es);
+        a3.add(b3).intoArray(d, at + 7 * es);
+        x0.sub(x1).intoArray(d, at + 8 * es);
+        a1.sub(b1).intoArray(d, at + 9 * es);
+        a2.sub(b2).intoArray(d, at + 10 * es);
+        a3.sub(b3).intoArray(d, at + 11 * es);
+        x1.neg().intoArray(d, at + 12 * es);
+        b1.neg().intoArray(d, at + 13 * es);
+        b2.neg().intoArray(d, at + 14 * es);
+        b3.neg().intoArray(d, at + 15 * es);
+    }
+
     /**
      * The 2x2 outputs {@code A^T M A + b} of one image's tiles of one channel into its [oh, ow] plane at yOff
      * (see the scalar twin). A row's even and odd outputs are interleaved by shuffles, L columns per vector.

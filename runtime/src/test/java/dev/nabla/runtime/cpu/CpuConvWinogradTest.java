@@ -65,6 +65,50 @@ class CpuConvWinogradTest {
         assertBits(vector, again, "repeatable bits");
     }
 
+    /** Weight-gradient specs: input channels in whole blocks of two vectors; 40 images make a partial group. */
+    static Stream<Conv2dSpec> weightSpecs() {
+        int c = 2 * CpuConvImplicit.lanes();
+        return Stream.of(
+                new Conv2dSpec(5, c, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+                new Conv2dSpec(2, c, 11, 13, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+                new Conv2dSpec(3, 2 * c, 9, 40, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+                new Conv2dSpec(2, c, 16, 15, 8, 3, 3, 1, 1, 0, 2, 1, 1, 1),
+                new Conv2dSpec(40, c, 12, 12, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("weightSpecs")
+    void weightGradientMatchesDoubleLoopsAndItsScalarTwin(Conv2dSpec s) {
+        if (!CpuGemm.VECTOR) return;
+        assertTrue(CpuConvWinograd.appliesWeight(s), "weight gradient takes Winograd");
+        CpuConvImplicitTest.Data d = new CpuConvImplicitTest.Data(s, 24);
+        CpuConvImplicitTest.Ref ref = CpuConvImplicitTest.Ref.of(s, d);
+        float[] vector = new float[ref.dw().length], scalar = new float[vector.length], again = new float[vector.length];
+        CpuConvWinograd.weight(d.x.f, d.dy.f, vector, s, true);
+        CpuConvWinograd.weight(d.x.f, d.dy.f, scalar, s, false);
+        CpuConvWinograd.weight(d.x.f, d.dy.f, again, s, true);
+        assertClose(ref.dw(), ref.dwAbs(), vector, "backward weight");
+        assertBits(scalar, vector, "scalar twin");
+        assertBits(vector, again, "repeatable bits");
+    }
+
+    @Test
+    void nonFiniteInputsGiveTheWeightGradientOfTheDirectConv() {
+        if (!CpuGemm.VECTOR) return;
+        Conv2dSpec s = new Conv2dSpec(3, 2 * CpuConvImplicit.lanes(), 12, 12, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        CpuConvImplicitTest.Data d = new CpuConvImplicitTest.Data(s, 25);
+        d.x.f[144 + 11] = Float.POSITIVE_INFINITY; // channel 1, row 0, last column: only taps with kj <= 1 see it
+        float[] got = new float[d.w.f.length], want = new float[got.length];
+        CpuConvWinograd.weight(d.x.f, d.dy.f, got, s, true);
+        CpuConvImplicit.weightRows(d.x.f, d.dy.f, want, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s), true);
+        int nonFinite = 0;
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(Float.isFinite(want[i]), Float.isFinite(got[i]), "finite at " + i);
+            if (!Float.isFinite(want[i])) nonFinite++;
+        }
+        assertTrue(nonFinite > 0 && nonFinite < 8 * 9, "some taps of channel 1, not all: " + nonFinite);
+    }
+
     @Test
     void nonFiniteInputsStayWithTheOutputsThatSeeThem() {
         if (!CpuGemm.VECTOR) return;
@@ -99,6 +143,9 @@ class CpuConvWinogradTest {
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(2, 32, 14, 14, 64, 3, 3, 1, 1, 2, 2, 2, 2, 1)), "dilated");
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(2, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1, 1, 1)), "5x5");
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(2, 32, 6, 6, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "9 tiles");
+        assertTrue(CpuConvWinograd.appliesWeight(new Conv2dSpec(128, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+        assertFalse(CpuConvWinograd.appliesWeight(new Conv2dSpec(2, 24, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
+                "input channels in no whole block of two vectors");
     }
 
     /** Winograd's transforms add a few roundings to the direct conv's: 4e-5 of the sum of the terms' magnitudes. */
