@@ -39,7 +39,10 @@ final class CpuConvImplicit {
     static final long MAX_SOURCE = 1 << 22;
     /** Longest reduction that takes the lane-wise weight gradient (when P is a multiple of the vector length). */
     static final int LANES_MAX_K = 27;
-    /** Images whose weight-gradient sums stay in float before they are added to the double totals. */
+    /**
+     * Images whose weight-gradient sums stay in float before they are added to the double totals (fewer when an
+     * image's sources are large, so the block's scratch stays near 4 MB).
+     */
     static final int ROWS_BLOCK = 4;
     static final int LANES_BLOCK = 8;
     /** Pixels per pass of the lane-wise tiles (a multiple of every vector length), so their rows stay in cache. */
@@ -279,15 +282,16 @@ final class CpuConvImplicit {
      */
     static void weightRows(float[] x, float[] dy, float[] dw, int n, int cOut, Sources g, boolean vector) {
         int k = g.k(), p = g.p(), nb = channelBlock(), imgIn = g.c() * g.h() * g.w(), size = g.size();
+        int block = (int) Math.max(1, Math.min(ROWS_BLOCK, (1L << 20) / Math.max(size, (long) p * nb)));
         int coBlocks = ceilDiv(cOut, nb), kBlocks = ceilDiv(k, MR);
         int kParts = Math.min(kBlocks, Math.max(1, ceilDiv(CpuThreads.threads(), coBlocks)));
         double[] sum = new double[k * cOut]; // [kk][co]
         CpuThreads.parallelFor(coBlocks * kParts, 1, (from, to) -> {
-            float[] src = scratch(0, (long) ROWS_BLOCK * size);
-            float[] dt = scratch(1, (long) ROWS_BLOCK * p * nb);
+            float[] src = scratch(0, (long) block * size);
+            float[] dt = scratch(1, (long) block * p * nb);
             float[] t = new float[MR * nb];
-            for (int img0 = 0; img0 < n; img0 += ROWS_BLOCK) {
-                int gn = Math.min(ROWS_BLOCK, n - img0);
+            for (int img0 = 0; img0 < n; img0 += block) {
+                int gn = Math.min(block, n - img0);
                 for (int i = 0; i < gn; i++) g.build(x, (img0 + i) * imgIn, src, i * size);
                 int transposed = -1;
                 for (int it = from; it < to; it++) {

@@ -9,7 +9,8 @@ import dev.nabla.runtime.backend.Conv2dSpec;
  * and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016.) The transforms' entries are 0, +-1
  * and 1/2, so the rounding stays close to the direct conv's.
  *
- * <p>Per chunk of {@link #CHUNK} images (T tiles in all), on one thread:
+ * <p>Per chunk of up to {@link #CHUNK} images (T tiles in all; fewer images when one's transform is large), on one
+ * thread:
  * <ol>
  *   <li>input transform: {@code V[xi, nu][c][t] = (B^T d B)[xi][nu]} for every input channel and tile, from the
  *       image's rows split into even and odd columns ({@link Geo#build}), so the transform runs on unit-stride
@@ -37,8 +38,10 @@ import dev.nabla.runtime.backend.Conv2dSpec;
  * same order, bit for bit.
  */
 final class CpuConvWinograd {
-    /** Images per chunk: enough tiles for wide products, few enough that V and M stay near the cache. */
+    /** Images per chunk at most: enough tiles for wide products, few enough that V and M stay near the cache. */
     static final int CHUNK = 4;
+    /** Transformed floats (16 x channels x tiles) a chunk aims for, and the most one image may have. */
+    private static final long CHUNK_FLOATS = 1 << 20, IMAGE_FLOATS = 1 << 21;
     /** Smallest input-channel count that takes this path (fewer: the transforms outweigh the savings). */
     static final int MIN_CHANNELS = 16;
     private static final int MR = 8;
@@ -139,10 +142,18 @@ final class CpuConvWinograd {
                 && s.dilationH() == 1 && s.dilationW() == 1;
     }
 
-    /** Enough channels to pay for the transforms, whole 8-channel output blocks, tiles for a 2-vector product. */
+    /**
+     * Enough channels to pay for the transforms, whole 8-channel output blocks, tiles for a 2-vector product, and
+     * an image's transforms small enough for the cache-sized scratch (larger images take the implicit conv).
+     */
     private static boolean fits(int cIn, int cOut, Geo g) {
         return cIn >= MIN_CHANNELS && cOut % MR == 0 && g.oh() >= 1 && g.ow() >= 1
-                && (long) g.tiles() >= 2L * CpuConvImplicitVector.L && (long) CHUNK * g.tiles() * 16 * Math.max(cIn, cOut) < Integer.MAX_VALUE / 2;
+                && (long) g.tiles() >= 2L * CpuConvImplicitVector.L && 16L * g.tiles() * Math.max(cIn, cOut) <= IMAGE_FLOATS;
+    }
+
+    /** Images per chunk for transforms of 16 x channels x tiles floats each: 1 to max, by size only. */
+    static int chunkImages(int channels, int tiles, int max) {
+        return (int) Math.max(1, Math.min(max, CHUNK_FLOATS / (16L * channels * tiles)));
     }
 
     static void forward(float[] x, float[] w, float[] bias, float[] y, Conv2dSpec s) {
@@ -163,7 +174,8 @@ final class CpuConvWinograd {
      */
     static void run(float[] src, float[] w, float[] bias, float[] y, int n, int cOut, Geo g,
                     CpuConvImplicit.Sources direct, boolean vector) {
-        int c = g.c(), tiles = g.tiles(), ld = CHUNK * tiles + CpuConvImplicit.lanes();
+        int c = g.c(), tiles = g.tiles(), chunk = chunkImages(Math.max(c, cOut), tiles, CHUNK);
+        int ld = chunk * tiles + CpuConvImplicit.lanes();
         if (!finite(w, 0, w.length, false)) {
             CpuConvImplicit.run(src, w, bias, y, 0, n, cOut, direct, vector);
             return;
@@ -171,11 +183,11 @@ final class CpuConvWinograd {
         float[] u = transformWeights(w, cOut, c);
         int[][] off = new int[16][c];
         for (int e = 0; e < 16; e++) for (int ci = 0; ci < c; ci++) off[e][ci] = (e * c + ci) * ld;
-        int chunks = (n + CHUNK - 1) / CHUNK, imgIn = c * g.h() * g.w(), imgOut = cOut * g.oh() * g.ow();
+        int chunks = (n + chunk - 1) / chunk, imgIn = c * g.h() * g.w(), imgOut = cOut * g.oh() * g.ow();
         CpuThreads.parallelFor(chunks, 1, (from, to) -> {
             float[] v = scratch(0, 16L * c * ld), m = scratch(1, 16L * MR * ld), eo = scratch(2, 2L * g.hp() * g.es());
             for (int ch = from; ch < to; ch++) {
-                int img0 = ch * CHUNK, nb = Math.min(CHUNK, n - img0), t = nb * tiles;
+                int img0 = ch * chunk, nb = Math.min(chunk, n - img0), t = nb * tiles;
                 if (!finite(src, img0 * imgIn, (img0 + nb) * imgIn, vector)) {
                     CpuConvImplicit.run(src, w, bias, y, img0, img0 + nb, cOut, direct, vector);
                     continue;
@@ -214,7 +226,7 @@ final class CpuConvWinograd {
         });
     }
 
-    /** Images per transform chunk of the weight gradient (its V and D stay in cache). */
+    /** Images per transform chunk of the weight gradient at most (its V and D stay in cache). */
     static final int WEIGHT_CHUNK = 2;
     /** Images whose weight-gradient products sum in float before the double total. */
     static final int WEIGHT_GROUP = 16;
@@ -229,7 +241,8 @@ final class CpuConvWinograd {
     static void weight(float[] x, float[] dy, float[] dw, Conv2dSpec s, boolean vector) {
         Geo gx = Geo.forward(s), gd = Geo.tiles(s.cOut(), s.outH(), s.outW());
         int n = s.n(), c = s.cIn(), cOut = s.cOut(), nb = 2 * CpuConvImplicit.lanes(), blocks = c / nb;
-        int tiles = gx.tiles(), tmax = WEIGHT_CHUNK * tiles, ld = tmax + CpuConvImplicit.lanes();
+        int tiles = gx.tiles(), chunk = chunkImages(c + cOut, tiles, WEIGHT_CHUNK), tmax = chunk * tiles;
+        int ld = tmax + CpuConvImplicit.lanes();
         int wp = 2 * gx.tw() + 2, imgIn = c * s.h() * s.w(), plane = s.outH() * s.outW(), mSize = 16 * cOut * c;
         int groups = (n + WEIGHT_GROUP - 1) / WEIGHT_GROUP;
         int[] offD = new int[cOut];
@@ -240,8 +253,8 @@ final class CpuConvWinograd {
             float[] d = scratch(3, 16L * cOut * ld), eo = scratch(2, 2L * gd.hp() * gd.es());
             for (int grp = gf; grp < gt; grp++) {
                 int mOff = grp * mSize, end = Math.min(n, (grp + 1) * WEIGHT_GROUP);
-                for (int img0 = grp * WEIGHT_GROUP; img0 < end; img0 += WEIGHT_CHUNK) {
-                    int nbImg = Math.min(WEIGHT_CHUNK, end - img0), t = nbImg * tiles;
+                for (int img0 = grp * WEIGHT_GROUP; img0 < end; img0 += chunk) {
+                    int nbImg = Math.min(chunk, end - img0), t = nbImg * tiles;
                     for (int i = 0; i < nbImg; i++) {
                         int img = img0 + i;
                         channelsLast(x, img * imgIn, gx, wp, xp);

@@ -144,6 +144,9 @@ class CpuConvWinogradTest {
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(2, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1, 1, 1)), "5x5");
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(2, 32, 6, 6, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "9 tiles");
         assertTrue(CpuConvWinograd.appliesWeight(new Conv2dSpec(128, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+        assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(1, 64, 112, 112, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
+                "an image whose transforms outgrow the scratch");
+        assertEquals(1, CpuConvWinograd.chunkImages(64, 784, CpuConvWinograd.CHUNK), "one large image per chunk");
         assertFalse(CpuConvWinograd.appliesWeight(new Conv2dSpec(2, 24, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
                 "input channels in no whole block of two vectors");
     }
