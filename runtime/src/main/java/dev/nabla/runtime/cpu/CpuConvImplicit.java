@@ -240,7 +240,9 @@ final class CpuConvImplicit {
             for (; q + l2 <= p; q += l2) CpuConvImplicitVector.forward8x2(s, off, k, wp, wOff, bias, co, y, o, p, q);
             if (q < p) {
                 // The last columns: one tile shifted back to end at p (recomputing a few outputs to the same values).
-                if (p - q > l && p >= l2) {
+                // The same 2-vector tile even when one vector would do, so that C2 has one kernel less to compile
+                // before the first passes run at speed.
+                if (p >= l2) {
                     CpuConvImplicitVector.forward8x2(s, off, k, wp, wOff, bias, co, y, o, p, p - l2);
                 } else {
                     if (p - q > l) CpuConvImplicitVector.forward8x1(s, off, k, wp, wOff, bias, co, y, o, p, q);
@@ -364,11 +366,16 @@ final class CpuConvImplicit {
      * into double every {@link #LANES_BLOCK} images and summed lane by lane at the end.
      */
     static void weightLanes(float[] x, float[] dy, float[] dw, int n, int cOut, Sources g) {
-        int k = g.k(), p = g.p(), l = CpuConvImplicitVector.L, imgIn = g.c() * g.h() * g.w(), units = ceilDiv(cOut, 4);
-        int[] off = g.off();
+        int l = CpuConvImplicitVector.L, imgIn = g.c() * g.h() * g.w(), units = ceilDiv(cOut, 4), p = g.p();
+        // Rows of the column matrix padded to a multiple of 4 with a row of zeros past the sources (their sums are
+        // dropped), so that every tile is 4 x 4: one kernel for C2 to compile, and the pass is memory-bound anyway.
+        int k = (g.k() + 3) / 4 * 4;
+        int[] off = java.util.Arrays.copyOf(g.off(), k);
+        for (int kk = g.k(); kk < k; kk++) off[kk] = g.size();
         CpuThreads.parallelFor(units, 1, (uf, ut) -> {
             int c0 = 4 * uf, c1 = Math.min(cOut, 4 * ut), ks = k * l;
-            float[] s = scratch(0, g.size());
+            float[] s = scratch(0, g.size() + (long) p);
+            Arrays.fill(s, g.size(), g.size() + p, 0f);
             float[] acc = new float[(c1 - c0) * ks];
             double[] tot = new double[acc.length];
             float touched = 0;
@@ -381,20 +388,14 @@ final class CpuConvImplicit {
                 for (int q0 = 0; q0 < p; q0 += LANES_CHUNK) {
                     int len = Math.min(LANES_CHUNK, p - q0);
                     for (int kk = 0; kk < k; kk += 4) {
-                        int rows = Math.min(4, k - kk);
                         for (int co = c0; co < c1; co += 4) {
                             int d = dBase + co * p + q0, a = ((co - c0) * k + kk) * l;
-                            if (co + 4 <= c1 && rows == 4) {
+                            if (co + 4 <= c1) {
                                 CpuConvImplicitVector.lanes4x4(dy, d, d + p, d + 2 * p, d + 3 * p, s, off[kk] + q0,
                                         off[kk + 1] + q0, off[kk + 2] + q0, off[kk + 3] + q0, len, acc, a, ks);
-                            } else if (co + 4 <= c1) {
-                                for (int r = 0; r < rows; r++) {
-                                    CpuConvImplicitVector.lanes4x1(dy, d, d + p, d + 2 * p, d + 3 * p, s, off[kk + r] + q0,
-                                            len, acc, a + r * l, ks);
-                                }
                             } else {
                                 for (int i = 0; co + i < c1; i++) {
-                                    for (int r = 0; r < rows; r++) {
+                                    for (int r = 0; r < 4; r++) {
                                         CpuConvImplicitVector.lanes1x1(dy, d + i * p, s, off[kk + r] + q0, len, acc, a + i * ks + r * l);
                                     }
                                 }
@@ -409,11 +410,11 @@ final class CpuConvImplicit {
             }
             sink = touched;
             for (int co = c0; co < c1; co++) {
-                for (int kk = 0; kk < k; kk++) {
+                for (int kk = 0; kk < g.k(); kk++) {
                     int a = ((co - c0) * k + kk) * l;
                     double v = 0;
                     for (int i = 0; i < l; i++) v += tot[a + i];
-                    dw[co * k + kk] = (float) v;
+                    dw[co * g.k() + kk] = (float) v;
                 }
             }
         });

@@ -268,23 +268,6 @@ final class CpuConvImplicitVector {
         c33.intoArray(acc, a3 + 3 * L);
     }
 
-    /** {@link #lanes4x4} for four channels and one tap. */
-    static void lanes4x1(float[] dy, int d0, int d1, int d2, int d3, float[] s, int r, int p, float[] acc, int a, int ks) {
-        FloatVector c0 = FloatVector.fromArray(SF, acc, a), c1 = FloatVector.fromArray(SF, acc, a + ks);
-        FloatVector c2 = FloatVector.fromArray(SF, acc, a + 2 * ks), c3 = FloatVector.fromArray(SF, acc, a + 3 * ks);
-        for (int q = 0; q < p; q += L) {
-            FloatVector x = FloatVector.fromArray(SF, s, r + q);
-            c0 = FloatVector.fromArray(SF, dy, d0 + q).fma(x, c0);
-            c1 = FloatVector.fromArray(SF, dy, d1 + q).fma(x, c1);
-            c2 = FloatVector.fromArray(SF, dy, d2 + q).fma(x, c2);
-            c3 = FloatVector.fromArray(SF, dy, d3 + q).fma(x, c3);
-        }
-        c0.intoArray(acc, a);
-        c1.intoArray(acc, a + ks);
-        c2.intoArray(acc, a + 2 * ks);
-        c3.intoArray(acc, a + 3 * ks);
-    }
-
     /** {@link #lanes4x4} for one channel and one tap: {@code acc[a + lane] += ...}. */
     static void lanes1x1(float[] dy, int d, float[] s, int r, int p, float[] acc, int a) {
         FloatVector c = FloatVector.fromArray(SF, acc, a);

@@ -446,10 +446,8 @@ final class CpuConvWinograd {
     private static void products(float[] v, int[] off, int c, float[] u, int uOff, float[] m, int mOff, int ld, int t) {
         int l = CpuConvImplicitVector.L, l2 = 2 * l, q = 0;
         for (; q + l2 <= t; q += l2) CpuConvImplicitVector.forward8x2(v, off, c, u, uOff, null, 0, m, mOff, ld, q);
-        if (q < t) {
-            if (t - q > l) CpuConvImplicitVector.forward8x2(v, off, c, u, uOff, null, 0, m, mOff, ld, t - l2);
-            else CpuConvImplicitVector.forward8x1(v, off, c, u, uOff, null, 0, m, mOff, ld, t - l);
-        }
+        // The last tile shifted back to end at t (t >= 2L), even where one vector would do: one kernel for C2.
+        if (q < t) CpuConvImplicitVector.forward8x2(v, off, c, u, uOff, null, 0, m, mOff, ld, t - l2);
     }
 
     /** The scalar twin of {@link #products}: per element, the same chain of fused multiply-adds over c. */
