@@ -131,9 +131,9 @@ final class CpuConv implements ConvKernels {
         CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
         check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
                 dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
-        if (x.dtype == DType.FLOAT32 && (CpuConvWinograd.appliesWeight(s) || CpuConvImplicit.appliesForward(s))) {
+        if (x.dtype == DType.FLOAT32 && (CpuConvWinogradWeight.applies(s) || CpuConvImplicit.appliesForward(s))) {
             CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
-            if (CpuConvWinograd.appliesWeight(s)) CpuConvWinograd.backwardWeight(x.f, dy.f, dw.f, s);
+            if (CpuConvWinogradWeight.applies(s)) CpuConvWinogradWeight.backward(x.f, dy.f, dw.f, s);
             else CpuConvImplicit.backwardWeight(x.f, dy.f, dw.f, s);
             return dw;
         }

@@ -146,7 +146,7 @@ final class CpuConvWinogradVector {
         b3.sub(d3).intoArray(v, at + 15 * es);
     }
 
-    /** {@link CpuConvWinograd#channelTransform} with vectors of L channels. */
+    /** {@link CpuConvWinogradWeight#channelTransform} with vectors of L channels. */
     static void channelTransform(float[] xp, CpuConvWinograd.Geo g, int wp, float[] vt, int t0, int tmax, int nb) {
         int c = g.c(), tw = g.tw(), es = c * tmax;
         for (int ty = 0; ty < g.th(); ty++) {
@@ -206,7 +206,7 @@ final class CpuConvWinogradVector {
         b3.sub(d3).intoArray(vt, at + 15 * es);
     }
 
-    /** {@link CpuConvWinograd#gradTransform} with vectors of L tiles. */
+    /** {@link CpuConvWinogradWeight#gradTransform} with vectors of L tiles. */
     static void gradTransform(float[] eo, CpuConvWinograd.Geo g, float[] d, int dOff, int es) {
         int tw = g.tw(), s = g.es(), odd = g.odd();
         for (int tx = 0; tx >= 0; tx = next(tx, tw)) {

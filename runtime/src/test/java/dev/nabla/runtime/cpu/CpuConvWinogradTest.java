@@ -80,13 +80,13 @@ class CpuConvWinogradTest {
     @MethodSource("weightSpecs")
     void weightGradientMatchesDoubleLoopsAndItsScalarTwin(Conv2dSpec s) {
         if (!CpuGemm.VECTOR) return;
-        assertTrue(CpuConvWinograd.appliesWeight(s), "weight gradient takes Winograd");
+        assertTrue(CpuConvWinogradWeight.applies(s), "weight gradient takes Winograd");
         CpuConvImplicitTest.Data d = new CpuConvImplicitTest.Data(s, 24);
         CpuConvImplicitTest.Ref ref = CpuConvImplicitTest.Ref.of(s, d);
         float[] vector = new float[ref.dw().length], scalar = new float[vector.length], again = new float[vector.length];
-        CpuConvWinograd.weight(d.x.f, d.dy.f, vector, s, true);
-        CpuConvWinograd.weight(d.x.f, d.dy.f, scalar, s, false);
-        CpuConvWinograd.weight(d.x.f, d.dy.f, again, s, true);
+        CpuConvWinogradWeight.weight(d.x.f, d.dy.f, vector, s, true);
+        CpuConvWinogradWeight.weight(d.x.f, d.dy.f, scalar, s, false);
+        CpuConvWinogradWeight.weight(d.x.f, d.dy.f, again, s, true);
         assertClose(ref.dw(), ref.dwAbs(), vector, "backward weight");
         assertBits(scalar, vector, "scalar twin");
         assertBits(vector, again, "repeatable bits");
@@ -99,7 +99,7 @@ class CpuConvWinogradTest {
         CpuConvImplicitTest.Data d = new CpuConvImplicitTest.Data(s, 25);
         d.x.f[144 + 11] = Float.POSITIVE_INFINITY; // channel 1, row 0, last column: only taps with kj <= 1 see it
         float[] got = new float[d.w.f.length], want = new float[got.length];
-        CpuConvWinograd.weight(d.x.f, d.dy.f, got, s, true);
+        CpuConvWinogradWeight.weight(d.x.f, d.dy.f, got, s, true);
         CpuConvImplicit.weightRows(d.x.f, d.dy.f, want, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s), true);
         int nonFinite = 0;
         for (int i = 0; i < got.length; i++) {
@@ -143,11 +143,11 @@ class CpuConvWinogradTest {
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(2, 32, 14, 14, 64, 3, 3, 1, 1, 2, 2, 2, 2, 1)), "dilated");
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(2, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1, 1, 1)), "5x5");
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(2, 32, 6, 6, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "9 tiles");
-        assertTrue(CpuConvWinograd.appliesWeight(new Conv2dSpec(128, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+        assertTrue(CpuConvWinogradWeight.applies(new Conv2dSpec(128, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
         assertFalse(CpuConvWinograd.appliesForward(new Conv2dSpec(1, 64, 112, 112, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
                 "an image whose transforms outgrow the scratch");
         assertEquals(1, CpuConvWinograd.chunkImages(64, 784, CpuConvWinograd.CHUNK), "one large image per chunk");
-        assertFalse(CpuConvWinograd.appliesWeight(new Conv2dSpec(2, 24, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
+        assertFalse(CpuConvWinogradWeight.applies(new Conv2dSpec(2, 24, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)),
                 "input channels in no whole block of two vectors");
     }
 
