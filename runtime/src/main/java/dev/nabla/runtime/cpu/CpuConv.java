@@ -22,8 +22,11 @@ import dev.nabla.runtime.backend.ConvKernels;
  * depend on scheduling. Small batches run as one task on the calling thread and let the GEMM, im2col and
  * col2im split their own work instead.
  *
- * <p>Convolutions with a short reduction (one group, {@code cIn * kh * kw <= 27}) take {@link CpuConvDirect}'s
- * direct forward and backward-weight instead; their input gradient stays here.
+ * <p>float32 convolutions at stride 1 with one group take {@link CpuConvImplicit} instead (all three passes, the
+ * input gradient when its transposed conv exists), or {@link CpuConvWinograd} when they are 3x3 with enough
+ * channels. Others with a short reduction (one group,
+ * {@code cIn * kh * kw <= 27}: float64, or strided) take {@link CpuConvDirect}'s direct forward and
+ * backward-weight; their input gradient stays here.
  */
 final class CpuConv implements ConvKernels {
     /**
@@ -99,6 +102,12 @@ final class CpuConv implements ConvKernels {
         CpuBuffer bias = biasb == null ? null : CpuBuffer.of(biasb, "conv2d");
         check("conv2d", s, x, (long) s.n() * s.cIn() * s.h() * s.w(), w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
         if (bias != null) check("conv2d", s, bias, s.cOut(), x, x.size);
+        if (x.dtype == DType.FLOAT32 && (CpuConvWinograd.appliesForward(s) || CpuConvImplicit.appliesForward(s))) {
+            CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) s.n() * s.cOut() * s.outH() * s.outW());
+            if (CpuConvWinograd.appliesForward(s)) CpuConvWinograd.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s);
+            else CpuConvImplicit.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s);
+            return y;
+        }
         if (CpuConvDirect.applies(s)) return CpuConvDirect.forward(x, w, bias, s);
         return forward(x, w, bias, s, Plan.of(s));
     }
@@ -108,6 +117,12 @@ final class CpuConv implements ConvKernels {
         CpuBuffer dy = CpuBuffer.of(dyb, "conv2d_backward_input"), w = CpuBuffer.of(wb, "conv2d_backward_input");
         check("conv2d_backward_input", s, dy, (long) s.n() * s.cOut() * s.outH() * s.outW(),
                 w, (long) s.cOut() * (s.cIn() / s.groups()) * s.kh() * s.kw());
+        if (dy.dtype == DType.FLOAT32 && (CpuConvWinograd.appliesInput(s) || CpuConvImplicit.appliesInput(s))) {
+            CpuBuffer dx = CpuBackend.allocUninitialized(dy.dtype, (long) s.n() * s.cIn() * s.h() * s.w());
+            if (CpuConvWinograd.appliesInput(s)) CpuConvWinograd.backwardInput(dy.f, w.f, dx.f, s);
+            else CpuConvImplicit.backwardInput(dy.f, w.f, dx.f, s);
+            return dx;
+        }
         return backwardInput(dy, w, s, Plan.of(s));
     }
 
@@ -116,6 +131,12 @@ final class CpuConv implements ConvKernels {
         CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
         check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
                 dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
+        if (x.dtype == DType.FLOAT32 && (CpuConvWinogradWeight.applies(s) || CpuConvImplicit.appliesForward(s))) {
+            CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
+            if (CpuConvWinogradWeight.applies(s)) CpuConvWinogradWeight.backward(x.f, dy.f, dw.f, s);
+            else CpuConvImplicit.backwardWeight(x.f, dy.f, dw.f, s);
+            return dw;
+        }
         if (CpuConvDirect.applies(s)) return CpuConvDirect.backwardWeight(x, dy, s);
         return backwardWeight(x, dy, s, Plan.of(s));
     }
@@ -123,7 +144,7 @@ final class CpuConv implements ConvKernels {
     // ---------------------------------------------------------------- passes with an explicit plan (tests)
 
     static CpuBuffer forward(CpuBuffer x, CpuBuffer w, CpuBuffer bias, Conv2dSpec s, Plan d) {
-        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) s.n() * s.cOut() * d.p());
+        CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) s.n() * s.cOut() * d.p());
         if (x.dtype == DType.FLOAT32) CpuConvF.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s, d);
         else CpuConvD.forward(x.d, w.d, bias == null ? null : bias.d, y.d, s, d);
         return y;

@@ -21,6 +21,7 @@ import dev.nabla.runtime.backend.Conv2dSpec;
  * </ul>
  * The float32 and float64 loops are {@link CpuConvDirectF} and {@link CpuConvDirectD}; their unit-stride runs go
  * through {@link CpuConvVector} when the Vector API is present. The input gradient stays on the im2col path.
+ * float32 convolutions at stride 1 take {@link CpuConvImplicit} before this class (the same forward bits).
  */
 final class CpuConvDirect {
     /** Largest reduction length (input channels x kernel taps) that takes the direct path. */
@@ -56,7 +57,7 @@ final class CpuConvDirect {
     }
 
     static CpuBuffer forward(CpuBuffer x, CpuBuffer w, CpuBuffer bias, Conv2dSpec s) {
-        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) s.n() * s.cOut() * s.outH() * s.outW());
+        CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) s.n() * s.cOut() * s.outH() * s.outW());
         Geo g = Geo.of(s);
         if (x.dtype == DType.FLOAT32) CpuConvDirectF.forward(x.f, w.f, bias == null ? null : bias.f, y.f, s, g);
         else CpuConvDirectD.forward(x.d, w.d, bias == null ? null : bias.d, y.d, s, g);
@@ -64,7 +65,7 @@ final class CpuConvDirect {
     }
 
     static CpuBuffer backwardWeight(CpuBuffer x, CpuBuffer dy, Conv2dSpec s) {
-        CpuBuffer dw = CpuBackend.alloc(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
+        CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
         Geo g = Geo.of(s);
         if (x.dtype == DType.FLOAT32) CpuConvDirectF.backwardWeight(x.f, dy.f, dw.f, s, g);
         else CpuConvDirectD.backwardWeight(x.d, dy.d, dw.d, s, g);

@@ -26,8 +26,8 @@ final class CpuPool implements PoolKernels {
         CpuBuffer x = floating(xb, "max_pool2d");
         check("max_pool2d", s, x, (long) s.n() * s.c() * s.h() * s.w());
         int planes = s.n() * s.c(), oh = s.outH(), ow = s.outW(), hw = s.h() * s.w(), ohw = oh * ow;
-        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) planes * ohw);
-        CpuBuffer idx = CpuBackend.alloc(DType.INT32, (long) planes * ohw);
+        CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) planes * ohw);
+        CpuBuffer idx = CpuBackend.allocUninitialized(DType.INT32, (long) planes * ohw);
         CpuThreads.parallelFor(planes, grain(hw), (from, to) -> {
             if (x.f != null) CpuMaxPool.forward(x.f, y.f, idx.i, s, from, to);
             else CpuMaxPool.forward(x.d, y.d, idx.i, s, from, to);
@@ -73,7 +73,7 @@ final class CpuPool implements PoolKernels {
         CpuBuffer x = floating(xb, "avg_pool2d");
         check("avg_pool2d", s, x, (long) s.n() * s.c() * s.h() * s.w());
         int planes = s.n() * s.c(), hw = s.h() * s.w();
-        CpuBuffer y = CpuBackend.alloc(x.dtype, (long) planes * s.outH() * s.outW());
+        CpuBuffer y = CpuBackend.allocUninitialized(x.dtype, (long) planes * s.outH() * s.outW());
         Windows win = Windows.of(s);
         CpuThreads.parallelFor(planes, grain(hw), (from, to) -> {
             if (x.f != null) avgF(x.f, y.f, s.w(), win, from, to);

@@ -2,6 +2,8 @@ package dev.nabla.runtime.cpu;
 
 import dev.nabla.runtime.backend.ReduceOp;
 
+import java.util.Arrays;
+
 /**
  * Reduction of contiguous spans, of leading rows, and of the outer and inner dims around a kept middle one
  * (float32). A span longer than {@link #CHUNK} is cut into fixed chunks reduced in parallel and combined in
@@ -173,8 +175,14 @@ final class CpuReduceSpans {
      * Reduces a float32 [outer, mid, inner] array over outer and inner into out[mid] (SUM, MEAN, MAX, MIN,
      * PROD): the bias gradient of a conv or of a [1, C, 1, 1] broadcast. Each channel's rows are cut into
      * blocks of about {@link #CHUNK} elements, fixed by the shape alone; a block streams its contiguous
-     * spans into four double accumulators, and the blocks' results combine in order. The rounding therefore
-     * depends on the shape only, not on the threads, and the sum still accumulates in double.
+     * spans into four double accumulators (eight-lane double vectors for a vectorised sum), and the blocks'
+     * results combine in order. The rounding therefore depends on the shape only, not on the threads, and the
+     * sum still accumulates in double.
+     *
+     * <p>The work is split into (row block, channel range) units, and a unit walks its rows in memory order,
+     * each row's channels one after the other with their accumulators kept in an array: one sequential read
+     * of each range. Walking one channel's spans across all rows instead jumps {@code mid * inner} elements
+     * per span, which on a large gradient ran several times slower than memory allows.
      */
     static void middle(ReduceOp op, float[] x, int outer, int mid, int inner, CpuBuffer out) {
         int kind = switch (op) {
@@ -184,14 +192,19 @@ final class CpuReduceSpans {
             case PROD -> PROD;
             default -> throw new IllegalStateException(op.name());
         };
+        boolean vector = kind == SUM && CpuGemm.VECTOR && CpuReduceVector.USABLE;
         int rowsPerBlock = Math.max(1, CHUNK / Math.max(1, inner));
         int blocks = Math.max(1, (outer + rowsPerBlock - 1) / rowsPerBlock); // one empty block when outer == 0
         double[] part = new double[mid * blocks];
-        int grain = Math.max(1, CpuBroadcast.GRAIN / Math.max(1, Math.min(outer, rowsPerBlock) * inner));
-        CpuThreads.parallelFor(mid * blocks, grain, (u0, u1) -> {
+        long rowElems = Math.max(1L, (long) Math.min(outer, rowsPerBlock) * inner);
+        int ranges = (int) Math.max(1, Math.min(mid, (long) mid * rowElems / CpuBroadcast.GRAIN));
+        CpuThreads.parallelFor(blocks * ranges, 1, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
-                int c = u / blocks, b = u % blocks, r0 = b * rowsPerBlock, r1 = Math.min(outer, r0 + rowsPerBlock);
-                part[u] = block(kind, x, c, r0, r1, mid, inner);
+                int b = u / ranges, cr = u % ranges;
+                int c0 = (int) ((long) mid * cr / ranges), c1 = (int) ((long) mid * (cr + 1) / ranges);
+                int r0 = b * rowsPerBlock, r1 = Math.min(outer, r0 + rowsPerBlock);
+                if (vector) CpuReduceVector.sumBlock(x, r0, r1, c0, c1, mid, inner, part, blocks, b);
+                else block(kind, x, r0, r1, c0, c1, mid, inner, part, blocks, b);
             }
         });
         double count = (double) outer * inner;
@@ -202,35 +215,50 @@ final class CpuReduceSpans {
         }
     }
 
-    /** op over x[r, c, 0 .. inner) for rows [r0, r1): four interleaved accumulators, combined pairwise. */
-    private static double block(int kind, float[] x, int c, int r0, int r1, int mid, int inner) {
-        double a0 = identity(kind), a1 = a0, a2 = a0, a3 = a0;
-        int body = inner & ~3;
+    /**
+     * op over x[r, c, 0 .. inner) for rows [r0, r1), per channel c in [c0, c1): four interleaved accumulators
+     * per channel, combined pairwise into {@code part[c * blocks + b]}.
+     */
+    private static void block(int kind, float[] x, int r0, int r1, int c0, int c1, int mid, int inner,
+                              double[] part, int blocks, int b) {
+        int n = c1 - c0, body = inner & ~3;
+        double[] acc = new double[4 * n];
+        Arrays.fill(acc, identity(kind));
         for (int r = r0; r < r1; r++) {
-            int base = (r * mid + c) * inner, end = base + body, i = base;
-            switch (kind) {
-                case SUM -> {
-                    for (; i < end; i += 4) { a0 += x[i]; a1 += x[i + 1]; a2 += x[i + 2]; a3 += x[i + 3]; }
-                    for (; i < base + inner; i++) a0 += x[i];
-                }
-                case MAX -> {
-                    for (; i < end; i += 4) {
-                        a0 = Math.max(a0, x[i]); a1 = Math.max(a1, x[i + 1]); a2 = Math.max(a2, x[i + 2]); a3 = Math.max(a3, x[i + 3]);
+            for (int c = c0; c < c1; c++) {
+                int a = 4 * (c - c0), base = (r * mid + c) * inner, end = base + body, i = base;
+                double a0 = acc[a], a1 = acc[a + 1], a2 = acc[a + 2], a3 = acc[a + 3];
+                switch (kind) {
+                    case SUM -> {
+                        for (; i < end; i += 4) { a0 += x[i]; a1 += x[i + 1]; a2 += x[i + 2]; a3 += x[i + 3]; }
+                        for (; i < base + inner; i++) a0 += x[i];
                     }
-                    for (; i < base + inner; i++) a0 = Math.max(a0, x[i]);
-                }
-                case MIN -> {
-                    for (; i < end; i += 4) {
-                        a0 = Math.min(a0, x[i]); a1 = Math.min(a1, x[i + 1]); a2 = Math.min(a2, x[i + 2]); a3 = Math.min(a3, x[i + 3]);
+                    case MAX -> {
+                        for (; i < end; i += 4) {
+                            a0 = Math.max(a0, x[i]); a1 = Math.max(a1, x[i + 1]); a2 = Math.max(a2, x[i + 2]); a3 = Math.max(a3, x[i + 3]);
+                        }
+                        for (; i < base + inner; i++) a0 = Math.max(a0, x[i]);
                     }
-                    for (; i < base + inner; i++) a0 = Math.min(a0, x[i]);
+                    case MIN -> {
+                        for (; i < end; i += 4) {
+                            a0 = Math.min(a0, x[i]); a1 = Math.min(a1, x[i + 1]); a2 = Math.min(a2, x[i + 2]); a3 = Math.min(a3, x[i + 3]);
+                        }
+                        for (; i < base + inner; i++) a0 = Math.min(a0, x[i]);
+                    }
+                    default -> {
+                        for (; i < end; i += 4) { a0 *= x[i]; a1 *= x[i + 1]; a2 *= x[i + 2]; a3 *= x[i + 3]; }
+                        for (; i < base + inner; i++) a0 *= x[i];
+                    }
                 }
-                default -> {
-                    for (; i < end; i += 4) { a0 *= x[i]; a1 *= x[i + 1]; a2 *= x[i + 2]; a3 *= x[i + 3]; }
-                    for (; i < base + inner; i++) a0 *= x[i];
-                }
+                acc[a] = a0;
+                acc[a + 1] = a1;
+                acc[a + 2] = a2;
+                acc[a + 3] = a3;
             }
         }
-        return combine(kind, combine(kind, a0, a1), combine(kind, a2, a3));
+        for (int c = c0; c < c1; c++) {
+            int a = 4 * (c - c0);
+            part[c * blocks + b] = combine(kind, combine(kind, acc[a], acc[a + 1]), combine(kind, acc[a + 2], acc[a + 3]));
+        }
     }
 }

@@ -93,6 +93,30 @@ class CpuReduceTest {
     }
 
     @Test
+    void vectorBlockSumsMatchADoubleLoopOverOddLengths() {
+        if (!CpuGemm.VECTOR || !CpuReduceVector.USABLE) return;
+        Random r = new Random(9);
+        int mid = 3, blocks = 2;
+        for (int inner : new int[]{0, 1, 7, 15, 16, 17, 31, 33, 196, 784}) {
+            float[] x = new float[4 * mid * inner];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+            double[] part = new double[mid * blocks];
+            CpuReduceVector.sumBlock(x, 1, 4, 1, 3, mid, inner, part, blocks, 1);
+            for (int c = 1; c < 3; c++) {
+                double want = 0, abs = 0;
+                for (int row = 1; row < 4; row++) {
+                    for (int i = 0; i < inner; i++) {
+                        want += x[(row * mid + c) * inner + i];
+                        abs += Math.abs(x[(row * mid + c) * inner + i]);
+                    }
+                }
+                assertEquals(want, part[c * blocks + 1], 1e-15 * abs, "inner " + inner + " channel " + c);
+            }
+            assertEquals(0.0, part[0] + part[1], 0.0, "other channels and blocks untouched");
+        }
+    }
+
+    @Test
     void emptyOuterOrInnerDimsGiveTheIdentity() {
         CpuReduce reduce = new CpuReduce();
         for (int[] dims : new int[][]{{0, 3, 4}, {2, 3, 0}}) {

@@ -1,0 +1,397 @@
+package dev.nabla.runtime.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The input and output transforms of {@link CpuConvWinograd} on the {@code jdk.incubator.vector} API, a vector of
+ * L tiles of a tile row at a time (a row narrower than L computes lanes past its end, which the next row's stores
+ * overwrite; a wider one ends with a vector shifted back, recomputing a few tiles to the same values). Every lane
+ * does the scalar twin's operations in the same order. Like {@link CpuGemmVectorF}, only loaded when
+ * {@link CpuGemm#VECTOR} is set.
+ *
+ * <p>Only the preferred species is used, as in every other CPU kernel, though the CNN's 7-tile rows fill less than
+ * half of a 16-float vector: with a second float shape in the JVM, C2 at random fails to intrinsify vector calls
+ * (here: the products' stores), which then box every vector and run ~8x slower.
+ */
+final class CpuConvWinogradVector {
+    private static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
+    /** Tiles per vector. */
+    static final int L = SF.length();
+    private static final int H = L / 2;
+    /**
+     * Interleaving the first (second) halves of two vectors a, b into {@code a0 b0 a1 b1 ...}: both are spread
+     * by the same one-vector shuffle and blended on the odd lanes. (The two-vector {@code rearrange} does the same
+     * but rebuilds its shuffle on every call, which C2 does not remove.)
+     */
+    private static final VectorShuffle<Float> SPREAD_LO = spread(0), SPREAD_HI = spread(H);
+    private static final VectorMask<Float> ODD = VectorMask.fromLong(SF, 0xAAAAAAAAAAAAAAAAL);
+
+    private CpuConvWinogradVector() {}
+
+    private static VectorShuffle<Float> spread(int from) {
+        int[] idx = new int[L];
+        for (int k = 0; k < L; k++) idx[k] = from + k / 2;
+        return VectorShuffle.fromArray(SF, idx, 0);
+    }
+
+    /** Lane k takes lane 2k of a vector in its first half, lane 2(k - L/2) + 1 in its second. */
+    private static final VectorShuffle<Float> DEINTERLEAVE = deinterleave();
+
+    private static VectorShuffle<Float> deinterleave() {
+        int[] idx = new int[L];
+        for (int k = 0; k < L; k++) idx[k] = k < H ? 2 * k : 2 * (k - H) + 1;
+        return VectorShuffle.fromArray(SF, idx, 0);
+    }
+
+    /**
+     * {@link CpuConvWinograd.Geo#build}: for a compact layout, each padded row is one load (masked to the real
+     * columns) and one shuffle into even then odd columns; rows whose load would leave the array, and other
+     * layouts, element by element.
+     */
+    static void build(float[] x, int xOff, CpuConvWinograd.Geo g, float[] eo) {
+        if (!g.compact()) {
+            g.build(x, xOff, eo);
+            return;
+        }
+        VectorMask<Float> real = SF.indexInRange(-g.pw(), g.w());
+        FloatVector zero = FloatVector.zero(SF);
+        for (int r = 0; r < g.hp(); r++) {
+            int iy = r - g.ph(), src = xOff + iy * g.w() - g.pw();
+            if (iy < 0 || iy >= g.h()) zero.intoArray(eo, r * L);
+            else if (src >= 0 && src + L <= x.length) {
+                zero.blend(FloatVector.fromArray(SF, x, src), real).rearrange(DEINTERLEAVE).intoArray(eo, r * L);
+            } else {
+                g.row(x, xOff, r, eo);
+            }
+        }
+    }
+
+    /** Whether a[from, to) holds only finite values (see {@link CpuConvWinograd#finite}). */
+    static boolean finite(float[] a, int from, int to) {
+        FloatVector z0 = FloatVector.zero(SF), z1 = z0;
+        int i = from;
+        for (int end = to - 2 * L; i <= end; i += 2 * L) {
+            FloatVector v = FloatVector.fromArray(SF, a, i), u = FloatVector.fromArray(SF, a, i + L);
+            z0 = z0.add(v.sub(v));
+            z1 = z1.add(u.sub(u));
+        }
+        float z = z0.add(z1).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) z += a[i] - a[i];
+        return z == 0f;
+    }
+
+    /** Start of the vector of tiles after the one at tx (the last one ends at tw); -1 when done. */
+    private static int next(int tx, int tw) {
+        if (tx + L >= tw) return -1;
+        return Math.min(tx + L, tw - L);
+    }
+
+    /** {@code v[e * es + vOff + ty * tw + tx] = (B^T d B)[e]} for the tiles of one channel (see the scalar twin). */
+    static void inputTransform(float[] eo, CpuConvWinograd.Geo g, float[] v, int vOff, int es) {
+        int tw = g.tw(), s = g.es(), odd = g.odd();
+        for (int tx = 0; tx >= 0; tx = next(tx, tw)) {
+            for (int ty = 0; ty < g.th(); ty++) inputTiles(eo, 2 * ty * s + tx, s, odd, v, vOff + ty * tw + tx, es);
+        }
+    }
+
+    /**
+     * One vector of tiles: their 4 padded rows start at {@code eo[e]} (even columns) and {@code eo[odd + e]} (odd
+     * ones), s apart; the 16 results go to {@code v[at + k * es]}. Kept apart from the loops so that C2 inlines
+     * every vector call in it (a larger method reaches its node limit, and what it no longer inlines boxes).
+     */
+    private static void inputTiles(float[] eo, int e, int s, int odd, float[] v, int at, int es) {
+        FloatVector a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3;
+        {
+            FloatVector x0 = FloatVector.fromArray(SF, eo, e), x1 = FloatVector.fromArray(SF, eo, e + 1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + e), o1 = FloatVector.fromArray(SF, eo, odd + e + 1);
+            a0 = x0.sub(x1); a1 = o0.add(x1); a2 = x1.sub(o0); a3 = o0.sub(o1);
+        }
+        {
+            int r = e + s;
+            FloatVector x0 = FloatVector.fromArray(SF, eo, r), x1 = FloatVector.fromArray(SF, eo, r + 1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
+            b0 = x0.sub(x1); b1 = o0.add(x1); b2 = x1.sub(o0); b3 = o0.sub(o1);
+        }
+        {
+            int r = e + 2 * s;
+            FloatVector x0 = FloatVector.fromArray(SF, eo, r), x1 = FloatVector.fromArray(SF, eo, r + 1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
+            c0 = x0.sub(x1); c1 = o0.add(x1); c2 = x1.sub(o0); c3 = o0.sub(o1);
+        }
+        {
+            int r = e + 3 * s;
+            FloatVector x0 = FloatVector.fromArray(SF, eo, r), x1 = FloatVector.fromArray(SF, eo, r + 1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
+            d0 = x0.sub(x1); d1 = o0.add(x1); d2 = x1.sub(o0); d3 = o0.sub(o1);
+        }
+        a0.sub(c0).intoArray(v, at);
+        a1.sub(c1).intoArray(v, at + es);
+        a2.sub(c2).intoArray(v, at + 2 * es);
+        a3.sub(c3).intoArray(v, at + 3 * es);
+        b0.add(c0).intoArray(v, at + 4 * es);
+        b1.add(c1).intoArray(v, at + 5 * es);
+        b2.add(c2).intoArray(v, at + 6 * es);
+        b3.add(c3).intoArray(v, at + 7 * es);
+        c0.sub(b0).intoArray(v, at + 8 * es);
+        c1.sub(b1).intoArray(v, at + 9 * es);
+        c2.sub(b2).intoArray(v, at + 10 * es);
+        c3.sub(b3).intoArray(v, at + 11 * es);
+        b0.sub(d0).intoArray(v, at + 12 * es);
+        b1.sub(d1).intoArray(v, at + 13 * es);
+        b2.sub(d2).intoArray(v, at + 14 * es);
+        b3.sub(d3).intoArray(v, at + 15 * es);
+    }
+
+    /** {@link CpuConvWinogradWeight#channelTransform} with vectors of L channels. */
+    static void channelTransform(float[] xp, CpuConvWinograd.Geo g, int wp, float[] vt, int t0, int tmax, int nb) {
+        int c = g.c(), tw = g.tw(), es = c * tmax;
+        for (int ty = 0; ty < g.th(); ty++) {
+            for (int tx = 0; tx < tw; tx++) {
+                int t = t0 + ty * tw + tx, p = (2 * ty * wp + 2 * tx) * c;
+                for (int ci = 0; ci < c; ci += L) {
+                    channelTiles(xp, p + ci, wp * c, c, vt, ((ci / nb) * tmax + t) * nb + ci % nb, es);
+                }
+            }
+        }
+    }
+
+    /**
+     * One tile, L channels: patch pixel (i, j) at {@code xp[p + i * row + j * c]}; the 16 results to
+     * {@code vt[at + k * es]}. No vector leaves the method (see {@link #inputTiles}).
+     */
+    private static void channelTiles(float[] xp, int p, int row, int c, float[] vt, int at, int es) {
+        FloatVector a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3;
+        {
+            FloatVector q0 = FloatVector.fromArray(SF, xp, p), q1 = FloatVector.fromArray(SF, xp, p + c);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, p + 2 * c), q3 = FloatVector.fromArray(SF, xp, p + 3 * c);
+            a0 = q0.sub(q2); a1 = q1.add(q2); a2 = q2.sub(q1); a3 = q1.sub(q3);
+        }
+        {
+            int r = p + row;
+            FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            b0 = q0.sub(q2); b1 = q1.add(q2); b2 = q2.sub(q1); b3 = q1.sub(q3);
+        }
+        {
+            int r = p + 2 * row;
+            FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            c0 = q0.sub(q2); c1 = q1.add(q2); c2 = q2.sub(q1); c3 = q1.sub(q3);
+        }
+        {
+            int r = p + 3 * row;
+            FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            d0 = q0.sub(q2); d1 = q1.add(q2); d2 = q2.sub(q1); d3 = q1.sub(q3);
+        }
+        a0.sub(c0).intoArray(vt, at);
+        a1.sub(c1).intoArray(vt, at + es);
+        a2.sub(c2).intoArray(vt, at + 2 * es);
+        a3.sub(c3).intoArray(vt, at + 3 * es);
+        b0.add(c0).intoArray(vt, at + 4 * es);
+        b1.add(c1).intoArray(vt, at + 5 * es);
+        b2.add(c2).intoArray(vt, at + 6 * es);
+        b3.add(c3).intoArray(vt, at + 7 * es);
+        c0.sub(b0).intoArray(vt, at + 8 * es);
+        c1.sub(b1).intoArray(vt, at + 9 * es);
+        c2.sub(b2).intoArray(vt, at + 10 * es);
+        c3.sub(b3).intoArray(vt, at + 11 * es);
+        b0.sub(d0).intoArray(vt, at + 12 * es);
+        b1.sub(d1).intoArray(vt, at + 13 * es);
+        b2.sub(d2).intoArray(vt, at + 14 * es);
+        b3.sub(d3).intoArray(vt, at + 15 * es);
+    }
+
+    /** {@link CpuConvWinogradWeight#gradTransform} with vectors of L tiles. */
+    static void gradTransform(float[] eo, CpuConvWinograd.Geo g, float[] d, int dOff, int es) {
+        int tw = g.tw(), s = g.es(), odd = g.odd();
+        for (int tx = 0; tx >= 0; tx = next(tx, tw)) {
+            for (int ty = 0; ty < g.th(); ty++) gradTiles(eo, 2 * ty * s + tx, s, odd, d, dOff + ty * tw + tx, es);
+        }
+    }
+
+    /** Lane k takes lane 2k (EVENS) or 2k + 1 (ODDS), k < L/2; the upper lanes repeat them. */
+    private static final VectorShuffle<Float> EVENS = pick(0), ODDS = pick(1);
+
+    private static VectorShuffle<Float> pick(int parity) {
+        int[] idx = new int[L];
+        for (int k = 0; k < L; k++) idx[k] = 2 * (k % H) + parity;
+        return VectorShuffle.fromArray(SF, idx, 0);
+    }
+
+    /** Whether {@link #gradPlane} applies: rows of an even width of at most L, so one load splits into both halves. */
+    static boolean direct(CpuConvWinograd.Geo g) {
+        return g.ow() % 2 == 0 && g.ow() <= L;
+    }
+
+    /**
+     * {@link #gradTransform} reading the dy plane at {@code dy[yOff ..]} ([oh, ow]) itself: each row is one load,
+     * shuffled into its even and odd columns (its lanes past ow only reach tiles past tw, whose results the next
+     * row's stores overwrite). A row whose load would leave the array, and the missing row of an odd oh, go
+     * through a small zero-padded copy.
+     */
+    static void gradPlane(float[] dy, int yOff, CpuConvWinograd.Geo g, float[] d, int dOff, int es) {
+        int oh = g.oh(), ow = g.ow(), tw = g.tw();
+        float[] tmp = null;
+        for (int ty = 0; ty < g.th(); ty++) {
+            int r0 = yOff + 2 * ty * ow, r1 = r0 + ow;
+            boolean two = 2 * ty + 1 < oh;
+            if ((two ? r1 : r0) + L <= dy.length) {
+                gradRows(dy, r0, two ? r1 : -1, d, dOff + ty * tw, es);
+                continue;
+            }
+            if (tmp == null) tmp = new float[2 * L];
+            java.util.Arrays.fill(tmp, 0f);
+            System.arraycopy(dy, r0, tmp, 0, ow);
+            if (two) System.arraycopy(dy, r1, tmp, L, ow);
+            gradRows(tmp, 0, L, d, dOff + ty * tw, es);
+        }
+    }
+
+    /** One tile row of dy: rows at {@code y[r0]} and {@code y[r1]} (r1 < 0: a row of zeros). */
+    private static void gradRows(float[] y, int r0, int r1, float[] d, int at, int es) {
+        FloatVector v0 = FloatVector.fromArray(SF, y, r0);
+        FloatVector v1 = r1 < 0 ? FloatVector.zero(SF) : FloatVector.fromArray(SF, y, r1);
+        FloatVector x0 = v0.rearrange(EVENS), o0 = v0.rearrange(ODDS), x1 = v1.rearrange(EVENS), o1 = v1.rearrange(ODDS);
+        FloatVector a1 = x0.add(o0), a2 = x0.sub(o0), a3 = o0.neg();
+        FloatVector b1 = x1.add(o1), b2 = x1.sub(o1), b3 = o1.neg();
+        x0.intoArray(d, at);
+        a1.intoArray(d, at + es);
+        a2.intoArray(d, at + 2 * es);
+        a3.intoArray(d, at + 3 * es);
+        x0.add(x1).intoArray(d, at + 4 * es);
+        a1.add(b1).intoArray(d, at + 5 * es);
+        a2.add(b2).intoArray(d, at + 6 * es);
+        a3.add(b3).intoArray(d, at + 7 * es);
+        x0.sub(x1).intoArray(d, at + 8 * es);
+        a1.sub(b1).intoArray(d, at + 9 * es);
+        a2.sub(b2).intoArray(d, at + 10 * es);
+        a3.sub(b3).intoArray(d, at + 11 * es);
+        x1.neg().intoArray(d, at + 12 * es);
+        b1.neg().intoArray(d, at + 13 * es);
+        b2.neg().intoArray(d, at + 14 * es);
+        b3.neg().intoArray(d, at + 15 * es);
+    }
+
+    /** One vector of dy tiles: rows 2ty and 2ty + 1 at {@code eo[e]} and {@code eo[e + s]}. */
+    private static void gradTiles(float[] eo, int e, int s, int odd, float[] d, int at, int es) {
+        FloatVector x0 = FloatVector.fromArray(SF, eo, e), o0 = FloatVector.fromArray(SF, eo, odd + e);
+        FloatVector x1 = FloatVector.fromArray(SF, eo, e + s), o1 = FloatVector.fromArray(SF, eo, odd + e + s);
+        FloatVector a1 = x0.add(o0), a2 = x0.sub(o0), a3 = o0.neg();
+        FloatVector b1 = x1.add(o1), b2 = x1.sub(o1), b3 = o1.neg();
+        x0.intoArray(d, at);
+        a1.intoArray(d, at + es);
+        a2.intoArray(d, at + 2 * es);
+        a3.intoArray(d, at + 3 * es);
+        x0.add(x1).intoArray(d, at + 4 * es);
+        a1.add(b1).intoArray(d, at + 5 * es);
+        a2.add(b2).intoArray(d, at + 6 * es);
+        a3.add(b3).intoArray(d, at + 7 * es);
+        x0.sub(x1).intoArray(d, at + 8 * es);
+        a1.sub(b1).intoArray(d, at + 9 * es);
+        a2.sub(b2).intoArray(d, at + 10 * es);
+        a3.sub(b3).intoArray(d, at + 11 * es);
+        x1.neg().intoArray(d, at + 12 * es);
+        b1.neg().intoArray(d, at + 13 * es);
+        b2.neg().intoArray(d, at + 14 * es);
+        b3.neg().intoArray(d, at + 15 * es);
+    }
+
+    /**
+     * The 2x2 outputs {@code A^T M A + b} of one image's tiles of one channel into its [oh, ow] plane at yOff
+     * (see the scalar twin). A row's even and odd outputs are interleaved by shuffles, L columns per vector.
+     */
+    static void outputTransform(float[] m, int mOff, int es, CpuConvWinograd.Geo g, float b, float[] y, int yOff) {
+        int tw = g.tw(), oh = g.oh(), ow = g.ow();
+        boolean single = tw <= L;
+        float[] tmp = new float[4 * L];
+        for (int ty = 0; ty < g.th(); ty++) {
+            for (int tx = 0; tx >= 0; tx = next(tx, tw)) {
+                int oy = 2 * ty, col = 2 * tx;
+                boolean two = oy + 1 < oh, hi = tw - tx > H;
+                // Whether each of the (up to) four output vectors is stored whole, or goes through tmp.
+                int whole = (fits(oy, col, oh, ow, single) ? 1 : 0) | (two && fits(oy + 1, col, oh, ow, single) ? 2 : 0)
+                        | (hi && fits(oy, col + L, oh, ow, single) ? 4 : 0) | (two && hi && fits(oy + 1, col + L, oh, ow, single) ? 8 : 0);
+                int o = yOff + oy * ow + col;
+                outputTiles(m, mOff + ty * tw + tx, es, b, y, o, ow, two, hi, whole, tmp);
+                if (whole != ((two ? 2 : 0) | 1 | (hi ? 4 : 0) | (two && hi ? 8 : 0))) {
+                    copy(tmp, 0, y, o, Math.min(L, ow - col), (whole & 1) == 0);
+                    copy(tmp, L, y, o + ow, Math.min(L, ow - col), two && (whole & 2) == 0);
+                    copy(tmp, 2 * L, y, o + L, Math.min(L, ow - col - L), hi && (whole & 4) == 0);
+                    copy(tmp, 3 * L, y, o + ow + L, Math.min(L, ow - col - L), two && hi && (whole & 8) == 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * One vector of tiles: M element k at {@code m[at + k * es]}; output rows at y[o] and (two) y[o + ow], the
+     * second half of the tiles (hi) L columns further. An output vector whose bit in whole is set is stored
+     * there, else at its slot of tmp. Kept apart from the loops so that C2 inlines every vector call in it, and
+     * no vector is live across a call (which would box it).
+     */
+    private static void outputTiles(float[] m, int at, int es, float b, float[] y, int o, int ow, boolean two, boolean hi,
+                                    int whole, float[] tmp) {
+        FloatVector s00, s01, s02, s03, s10, s11, s12, s13;
+        {
+            FloatVector m0 = FloatVector.fromArray(SF, m, at), m1 = FloatVector.fromArray(SF, m, at + 4 * es);
+            FloatVector m2 = FloatVector.fromArray(SF, m, at + 8 * es), m3 = FloatVector.fromArray(SF, m, at + 12 * es);
+            s00 = m0.add(m1).add(m2);
+            s10 = m1.sub(m2).sub(m3);
+        }
+        {
+            int a = at + es;
+            FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
+            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es), m3 = FloatVector.fromArray(SF, m, a + 12 * es);
+            s01 = m0.add(m1).add(m2);
+            s11 = m1.sub(m2).sub(m3);
+        }
+        {
+            int a = at + 2 * es;
+            FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
+            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es), m3 = FloatVector.fromArray(SF, m, a + 12 * es);
+            s02 = m0.add(m1).add(m2);
+            s12 = m1.sub(m2).sub(m3);
+        }
+        {
+            int a = at + 3 * es;
+            FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
+            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es), m3 = FloatVector.fromArray(SF, m, a + 12 * es);
+            s03 = m0.add(m1).add(m2);
+            s13 = m1.sub(m2).sub(m3);
+        }
+        FloatVector y00 = s00.add(s01).add(s02).add(b), y01 = s01.sub(s02).sub(s03).add(b);
+        FloatVector z = y00.rearrange(SPREAD_LO).blend(y01.rearrange(SPREAD_LO), ODD);
+        if ((whole & 1) != 0) z.intoArray(y, o); else z.intoArray(tmp, 0);
+        if (hi) {
+            z = y00.rearrange(SPREAD_HI).blend(y01.rearrange(SPREAD_HI), ODD);
+            if ((whole & 4) != 0) z.intoArray(y, o + L); else z.intoArray(tmp, 2 * L);
+        }
+        if (two) {
+            FloatVector y10 = s10.add(s11).add(s12).add(b), y11 = s11.sub(s12).sub(s13).add(b);
+            z = y10.rearrange(SPREAD_LO).blend(y11.rearrange(SPREAD_LO), ODD);
+            if ((whole & 2) != 0) z.intoArray(y, o + ow); else z.intoArray(tmp, L);
+            if (hi) {
+                z = y10.rearrange(SPREAD_HI).blend(y11.rearrange(SPREAD_HI), ODD);
+                if ((whole & 8) != 0) z.intoArray(y, o + ow + L); else z.intoArray(tmp, 3 * L);
+            }
+        }
+    }
+
+    /**
+     * Whether L outputs from column col of row oy can be stored as one vector: they fit the row, or (rows of at
+     * most L tiles, stored in order) the lanes past the row's end fall on later rows of the plane.
+     */
+    private static boolean fits(int oy, int col, int oh, int ow, boolean single) {
+        return col + L <= ow || (single && oy * ow + col + L <= oh * ow);
+    }
+
+    private static void copy(float[] tmp, int from, float[] y, int o, int n, boolean needed) {
+        if (!needed) return;
+        for (int k = 0; k < n; k++) y[o + k] = tmp[from + k];
+    }
+}
