@@ -2,9 +2,7 @@ package dev.nabla.runtime.cpu;
 
 import dev.nabla.runtime.backend.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,8 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class CpuUnaryVector {
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
-    /** Floats of the same lane count, half the width. */
-    private static final VectorSpecies<Float> SF = VectorSpecies.of(float.class, VectorShape.forBitSize(SD.vectorBitSize() / 2));
+    /** Doubles per vector. */
     private static final int L = SD.length();
     /** Elements per pass over the scratch: a multiple of any lane count, 4 KiB of doubles. */
     private static final int CHUNK = 512;
@@ -58,17 +55,19 @@ final class CpuUnaryVector {
     static void forward(UnaryOp op, float[] x, float[] y, int from, int to, double a, double b) {
         if (!handles(op)) throw new IllegalArgumentException("CpuUnaryVector does not implement " + op);
         int end = from + SD.loopBound(to - from);
-        double[] e = new double[CHUNK];
+        double[] e = new double[CHUNK], xd = new double[CHUNK], yd = new double[CHUNK];
         for (int s = from; s < end; s += CHUNK) {
             int n = Math.min(CHUNK, end - s);
+            widen(x, s, xd, n);
             switch (op) {
-                case EXP -> { scaled(x, s, e, n, 1.0); exp(e, n); narrow(e, y, s, n); }
-                case TANH -> { scaledAbs(x, s, e, n, -2.0); exp(e, n); tanh(x, e, y, s, n); }
-                case SIGMOID -> { scaled(x, s, e, n, -1.0); exp(e, n); sigmoid(e, y, s, n); }
-                case GELU_TANH -> { geluTanhArg(x, s, e, n, Double.NEGATIVE_INFINITY); exp(e, n); geluTanh(x, e, y, s, n); }
-                case GELU_ERF -> { halfSquare(x, s, e, n); exp(e, n); geluErf(x, e, y, s, n); }
+                case EXP -> { scaled(xd, 0, e, n, 1.0); exp(e, n); narrow(e, yd, 0, n); }
+                case TANH -> { scaledAbs(xd, 0, e, n, -2.0); exp(e, n); tanh(xd, e, yd, 0, n); }
+                case SIGMOID -> { scaled(xd, 0, e, n, -1.0); exp(e, n); sigmoid(e, yd, 0, n); }
+                case GELU_TANH -> { geluTanhArg(xd, 0, e, n, Double.NEGATIVE_INFINITY); exp(e, n); geluTanh(xd, e, yd, 0, n); }
+                case GELU_ERF -> { halfSquare(xd, 0, e, n); exp(e, n); geluErf(xd, e, yd, 0, n); }
                 default -> throw new AssertionError(op);
             }
+            narrowTo(yd, y, s, n);
         }
         CpuUnaryF.forward(op, x, y, end, to, a, b);
     }
@@ -77,17 +76,20 @@ final class CpuUnaryVector {
     static void backward(UnaryOp op, float[] x, float[] dy, float[] dx, int from, int to, double a, double b) {
         if (!handles(op)) throw new IllegalArgumentException("CpuUnaryVector does not implement " + op);
         int end = from + SD.loopBound(to - from);
-        double[] e = new double[CHUNK];
+        double[] e = new double[CHUNK], xd = new double[CHUNK], gd = new double[CHUNK], od = new double[CHUNK];
         for (int s = from; s < end; s += CHUNK) {
             int n = Math.min(CHUNK, end - s);
+            widen(x, s, xd, n);
+            widen(dy, s, gd, n);
             switch (op) {
-                case EXP -> { scaled(x, s, e, n, 1.0); exp(e, n); times(e, dy, dx, s, n); }
-                case TANH -> { scaledAbs(x, s, e, n, -2.0); exp(e, n); tanhGrad(e, dy, dx, s, n); }
-                case SIGMOID -> { scaledAbs(x, s, e, n, -1.0); exp(e, n); sigmoidGrad(e, dy, dx, s, n); }
-                case GELU_TANH -> { geluTanhArg(x, s, e, n, -300.0); exp(e, n); geluTanhGrad(x, e, dy, dx, s, n); }
-                case GELU_ERF -> { halfSquare(x, s, e, n); exp(e, n); geluErfGrad(x, e, dy, dx, s, n); }
+                case EXP -> { scaled(xd, 0, e, n, 1.0); exp(e, n); times(e, gd, od, 0, n); }
+                case TANH -> { scaledAbs(xd, 0, e, n, -2.0); exp(e, n); tanhGrad(e, gd, od, 0, n); }
+                case SIGMOID -> { scaledAbs(xd, 0, e, n, -1.0); exp(e, n); sigmoidGrad(e, gd, od, 0, n); }
+                case GELU_TANH -> { geluTanhArg(xd, 0, e, n, -300.0); exp(e, n); geluTanhGrad(xd, e, gd, od, 0, n); }
+                case GELU_ERF -> { halfSquare(xd, 0, e, n); exp(e, n); geluErfGrad(xd, e, gd, od, 0, n); }
                 default -> throw new AssertionError(op);
             }
+            narrowTo(od, dx, s, n);
         }
         CpuUnaryF.backward(op, x, dy, dx, end, to, a, b);
     }
@@ -113,17 +115,17 @@ final class CpuUnaryVector {
     // ---------------------------------------------------------------- exp arguments
 
     /** e[k] = c x[s + k]. */
-    private static void scaled(float[] x, int s, double[] e, int n, double c) {
+    private static void scaled(double[] x, int s, double[] e, int n, double c) {
         for (int k = 0; k < n; k += L) load(x, s + k).mul(c).intoArray(e, k);
     }
 
     /** e[k] = c |x[s + k]|. */
-    private static void scaledAbs(float[] x, int s, double[] e, int n, double c) {
+    private static void scaledAbs(double[] x, int s, double[] e, int n, double c) {
         for (int k = 0; k < n; k += L) load(x, s + k).abs().mul(c).intoArray(e, k);
     }
 
     /** e[k] = -x^2 / 2. */
-    private static void halfSquare(float[] x, int s, double[] e, int n) {
+    private static void halfSquare(double[] x, int s, double[] e, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector v = load(x, s + k);
             v.mul(v).mul(-0.5).intoArray(e, k);
@@ -131,7 +133,7 @@ final class CpuUnaryVector {
     }
 
     /** e[k] = -2 max(u, lo), u = c (v + 0.044715 v^3). */
-    private static void geluTanhArg(float[] x, int s, double[] e, int n, double lo) {
+    private static void geluTanhArg(double[] x, int s, double[] e, int n, double lo) {
         for (int k = 0; k < n; k += L) {
             DoubleVector v = load(x, s + k);
             v.mul(v).mul(v).mul(CpuUnary.GELU_C).add(v).mul(CpuUnary.SQRT_2_OVER_PI).max(lo).mul(-2.0).intoArray(e, k);
@@ -140,16 +142,16 @@ final class CpuUnaryVector {
 
     // ---------------------------------------------------------------- results from e
 
-    private static void narrow(double[] e, float[] y, int s, int n) {
+    private static void narrow(double[] e, double[] y, int s, int n) {
         for (int k = 0; k < n; k += L) store(DoubleVector.fromArray(SD, e, k), y, s + k);
     }
 
-    private static void times(double[] e, float[] dy, float[] dx, int s, int n) {
+    private static void times(double[] e, double[] dy, double[] dx, int s, int n) {
         for (int k = 0; k < n; k += L) store(DoubleVector.fromArray(SD, e, k).mul(load(dy, s + k)), dx, s + k);
     }
 
     /** (1 - e) / (1 + e) with e = exp(-2|v|), v's sign; v itself below TANH_TINY. */
-    private static void tanh(float[] x, double[] e, float[] y, int s, int n) {
+    private static void tanh(double[] x, double[] e, double[] y, int s, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector v = load(x, s + k), ek = DoubleVector.fromArray(SD, e, k);
             DoubleVector t = bc(1.0).sub(ek).div(ek.add(1.0));
@@ -158,7 +160,7 @@ final class CpuUnaryVector {
     }
 
     /** 1 - tanh^2 v = 4e / (1 + e)^2 with e = exp(-2|v|). */
-    private static void tanhGrad(double[] e, float[] dy, float[] dx, int s, int n) {
+    private static void tanhGrad(double[] e, double[] dy, double[] dx, int s, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector ek = DoubleVector.fromArray(SD, e, k), d = ek.add(1.0);
             store(ek.mul(4.0).div(d.mul(d)).mul(load(dy, s + k)), dx, s + k);
@@ -166,12 +168,12 @@ final class CpuUnaryVector {
     }
 
     /** 1 / (1 + e) with e = exp(-v). */
-    private static void sigmoid(double[] e, float[] y, int s, int n) {
+    private static void sigmoid(double[] e, double[] y, int s, int n) {
         for (int k = 0; k < n; k += L) store(bc(1.0).div(DoubleVector.fromArray(SD, e, k).add(1.0)), y, s + k);
     }
 
     /** s (1 - s) = e / (1 + e)^2 with e = exp(-|v|). */
-    private static void sigmoidGrad(double[] e, float[] dy, float[] dx, int s, int n) {
+    private static void sigmoidGrad(double[] e, double[] dy, double[] dx, int s, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector ek = DoubleVector.fromArray(SD, e, k), d = ek.add(1.0);
             store(ek.div(d.mul(d)).mul(load(dy, s + k)), dx, s + k);
@@ -179,12 +181,12 @@ final class CpuUnaryVector {
     }
 
     /** v sigmoid(2u) = v / (1 + e) with e = exp(-2u). */
-    private static void geluTanh(float[] x, double[] e, float[] y, int s, int n) {
+    private static void geluTanh(double[] x, double[] e, double[] y, int s, int n) {
         for (int k = 0; k < n; k += L) store(load(x, s + k).div(DoubleVector.fromArray(SD, e, k).add(1.0)), y, s + k);
     }
 
     /** s + 2 v u' s^2 e with s = sigmoid(2u), e = exp(-2u) (u clamped below so that e stays finite), + (v - v) for NaN at infinite v. */
-    private static void geluTanhGrad(float[] x, double[] e, float[] dy, float[] dx, int s, int n) {
+    private static void geluTanhGrad(double[] x, double[] e, double[] dy, double[] dx, int s, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector v = load(x, s + k), ek = DoubleVector.fromArray(SD, e, k);
             DoubleVector du = v.mul(v).mul(3.0 * CpuUnary.GELU_C).add(1.0).mul(CpuUnary.SQRT_2_OVER_PI);
@@ -195,7 +197,7 @@ final class CpuUnaryVector {
     }
 
     /** v Phi(v), e = exp(-v^2 / 2). */
-    private static void geluErf(float[] x, double[] e, float[] y, int s, int n) {
+    private static void geluErf(double[] x, double[] e, double[] y, int s, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector v = load(x, s + k), pdf = DoubleVector.fromArray(SD, e, k).mul(CpuUnaryF.INV_SQRT_2PI);
             DoubleVector t = v.abs().min(64.0); // the cdf as below, written out so that C2 keeps it inlined
@@ -212,7 +214,7 @@ final class CpuUnaryVector {
      * Phi(v) + v pdf(v), e = exp(-v^2 / 2), with Phi(-|v|) = pdf(v) M(|v|) where v < 0 and 1 - that elsewhere
      * (M: {@link CpuUnaryF#mills}).
      */
-    private static void geluErfGrad(float[] x, double[] e, float[] dy, float[] dx, int s, int n) {
+    private static void geluErfGrad(double[] x, double[] e, double[] dy, double[] dx, int s, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector v = load(x, s + k), pdf = DoubleVector.fromArray(SD, e, k).mul(CpuUnaryF.INV_SQRT_2PI);
             DoubleVector t = v.abs().min(64.0);
@@ -226,12 +228,26 @@ final class CpuUnaryVector {
         }
     }
 
-    private static DoubleVector load(float[] a, int i) {
-        return (DoubleVector) FloatVector.fromArray(SF, a, i).castShape(SD, 0);
+    private static DoubleVector load(double[] a, int i) {
+        return DoubleVector.fromArray(SD, a, i);
     }
 
-    private static void store(DoubleVector v, float[] a, int i) {
-        ((FloatVector) v.castShape(SF, 0)).intoArray(a, i);
+    private static void store(DoubleVector v, double[] a, int i) {
+        v.intoArray(a, i);
+    }
+
+    /**
+     * Floats are widened into (and results narrowed from) double scratch arrays by plain loops, which C2
+     * vectorises, rather than by casting float vectors: a float vector of a second shape (here the half-width
+     * one matching the double lanes) in the same JVM makes C2 stop intrinsifying the 512-bit float vectors of
+     * the GEMM, attention and conv kernels at their shared call sites (they box, several times slower).
+     */
+    private static void widen(float[] a, int s, double[] d, int n) {
+        for (int k = 0; k < n; k++) d[k] = a[s + k];
+    }
+
+    private static void narrowTo(double[] d, float[] a, int s, int n) {
+        for (int k = 0; k < n; k++) a[s + k] = (float) d[k];
     }
 
     private static DoubleVector bc(double c) {
