@@ -32,6 +32,10 @@ import java.util.Set;
  * GEMM runs at every count of {@code --threads}; the other rows at {@code --train-threads} (default: the
  * largest of {@code --threads}). With {@code --reference}, the reference's JSON
  * ({@code ci/bench/reference_cpu.py}) is joined row by row and the table shows the ratio.
+ *
+ * <p>Op rows (conv, the Transformer step) measure the steady state, as a training run of hundreds of steps
+ * sees it: both sides warm up 20 iterations by default ({@code --warmup}), because C2 compiles the
+ * Vector-API kernels only after ~10-30 calls and runs them boxed, several times slower, until then.
  */
 public final class BenchMain {
     static final List<String> ALL_ROWS = List.of("gemm", "conv", "mlp", "cnn", "transformer");
@@ -74,7 +78,7 @@ public final class BenchMain {
         int t = CpuThreads.threads();
         boolean gemmHere = Arrays.stream(threads).anyMatch(x -> x == t);
         boolean trainHere = Arrays.stream(trainThreads).anyMatch(x -> x == t);
-        int warmup = Integer.parseInt(o.getOrDefault("warmup", "3"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "20"));
         int repeats = Integer.parseInt(o.getOrDefault("repeats", "7"));
         List<Result> out = new ArrayList<>();
         if (rows.contains("gemm") && gemmHere) out.addAll(log(GemmBench.run(t, 3)));
@@ -178,7 +182,7 @@ public final class BenchMain {
     static String usage() {
         return """
                 usage: BenchMain [--rows gemm,conv,mlp,cnn,transformer] [--threads 1,2] [--train-threads 2]
-                                 [--warmup 3] [--repeats 7] [--warmup-batches 10] [--mlp-batches 469] [--cnn-batches 60]
+                                 [--warmup 20] [--repeats 7] [--warmup-batches 10] [--mlp-batches 469] [--cnn-batches 60]
                                  [--epoch-repeats 3] [--data DIR] [--json out.json] [--reference ref.json]
                                  [--markdown table.md] [--commit SHA]
                 """;
