@@ -28,7 +28,7 @@ import java.util.Set;
  * <p>Thread counts: the CPU backend sizes its pool once, from {@code -Dnabla.cpu.threads}, when
  * {@code CpuThreads} loads, so one JVM cannot measure two thread counts. This command therefore runs
  * each thread count in a child JVM (same java, class path and JVM options, plus
- * {@code -Dnabla.cpu.threads=t}) and gathers their results; every count also gets a fresh JIT and heap.
+ * {@code -Dnabla.cpu.threads=t}) and gathers their results; every count and every row gets a fresh JIT and heap.
  * GEMM runs at every count of {@code --threads}; the other rows at {@code --train-threads} (default: the
  * largest of {@code --threads}). With {@code --reference}, the reference's JSON
  * ({@code ci/bench/reference_cpu.py}) is joined row by row and the table shows the ratio.
@@ -64,7 +64,21 @@ public final class BenchMain {
         Set<Integer> counts = new LinkedHashSet<>();
         for (int t : threads) counts.add(t);
         for (int t : trainThreads) counts.add(t);
-        for (int t : counts) results.addAll(runChild(t, args));
+        // One child JVM per thread count and row: a row's JIT profile must not come from the rows before it
+        // (C2 compiles a Vector-API kernel shared by conv and MLP products worse after seeing both; measured:
+        // the MLP epoch 765 ms alone, 1050-1250 ms after the conv rows in the same JVM), just as one training
+        // process trains one model.
+        for (int t : counts) {
+            boolean gemmHere = Arrays.stream(threads).anyMatch(x -> x == t);
+            boolean trainHere = Arrays.stream(trainThreads).anyMatch(x -> x == t);
+            for (String row : rows) {
+                if (row.equals("gemm") ? !gemmHere : !trainHere) continue;
+                String[] one = Arrays.copyOf(args, args.length + 2);
+                one[args.length] = "--rows";
+                one[args.length + 1] = row;
+                results.addAll(runChild(t, one));
+            }
+        }
         if (o.containsKey("json")) writeJson(results, Path.of(o.get("json")));
         JsonNode ref = o.containsKey("reference") ? new ObjectMapper().readTree(new File(o.get("reference"))) : null;
         String table = Report.table(results, ref, o.get("commit"));
@@ -128,7 +142,7 @@ public final class BenchMain {
             cmd.add(BenchMain.class.getName());
             cmd.addAll(Arrays.asList(args));
             cmd.addAll(List.of("--child", "--json", json.toString()));
-            System.err.println("bench: " + t + " thread(s) in a child JVM");
+            System.err.println("bench: " + t + " thread(s) in a child JVM: " + String.join(" ", args));
             Process p = new ProcessBuilder(cmd).inheritIO().redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
             int rc = p.waitFor();
             if (rc != 0) throw new IllegalStateException("bench: the child JVM for " + t + " threads exited with " + rc);
