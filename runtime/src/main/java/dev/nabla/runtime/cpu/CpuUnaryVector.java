@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * exp of its own: this JDK's {@code VectorOperators.EXP} / {@code TANH} fall back to scalar calls. Like
  * {@link CpuGemmVectorF}, only loaded when {@link CpuGemm#VECTOR} is set, so only when the module is present.
  *
- * <p>The formulas are {@link CpuUnaryF}'s, evaluated the same way in double (floats widened lane for lane into
- * double vectors) and rounded once, so results stay within about half an ulp of the staging path as the
+ * <p>The formulas are {@link CpuUnaryF}'s, evaluated the same way in double (floats widened into a double scratch
+ * by {@link #widen}) and rounded once, so results stay within about half an ulp of the staging path as the
  * scalar twin's do; they are not bit-identical to it (this exp differs from {@code Math.exp} by ~1e-10).
  * The tail of each range that does not fill a vector runs through the scalar twin.
  *
@@ -60,14 +60,14 @@ final class CpuUnaryVector {
             int n = Math.min(CHUNK, end - s);
             widen(x, s, xd, n);
             switch (op) {
-                case EXP -> { scaled(xd, 0, e, n, 1.0); exp(e, n); narrow(e, yd, 0, n); }
-                case TANH -> { scaledAbs(xd, 0, e, n, -2.0); exp(e, n); tanh(xd, e, yd, 0, n); }
-                case SIGMOID -> { scaled(xd, 0, e, n, -1.0); exp(e, n); sigmoid(e, yd, 0, n); }
-                case GELU_TANH -> { geluTanhArg(xd, 0, e, n, Double.NEGATIVE_INFINITY); exp(e, n); geluTanh(xd, e, yd, 0, n); }
-                case GELU_ERF -> { halfSquare(xd, 0, e, n); exp(e, n); geluErf(xd, e, yd, 0, n); }
+                case EXP -> { scaled(xd, e, n, 1.0); exp(e, n); }
+                case TANH -> { scaledAbs(xd, e, n, -2.0); exp(e, n); tanh(xd, e, yd, n); }
+                case SIGMOID -> { scaled(xd, e, n, -1.0); exp(e, n); sigmoid(e, yd, n); }
+                case GELU_TANH -> { geluTanhArg(xd, e, n, Double.NEGATIVE_INFINITY); exp(e, n); geluTanh(xd, e, yd, n); }
+                case GELU_ERF -> { halfSquare(xd, e, n); exp(e, n); geluErf(xd, e, yd, n); }
                 default -> throw new AssertionError(op);
             }
-            narrowTo(yd, y, s, n);
+            narrowTo(op == UnaryOp.EXP ? e : yd, y, s, n); // exp's result is e itself
         }
         CpuUnaryF.forward(op, x, y, end, to, a, b);
     }
@@ -82,11 +82,11 @@ final class CpuUnaryVector {
             widen(x, s, xd, n);
             widen(dy, s, gd, n);
             switch (op) {
-                case EXP -> { scaled(xd, 0, e, n, 1.0); exp(e, n); times(e, gd, od, 0, n); }
-                case TANH -> { scaledAbs(xd, 0, e, n, -2.0); exp(e, n); tanhGrad(e, gd, od, 0, n); }
-                case SIGMOID -> { scaledAbs(xd, 0, e, n, -1.0); exp(e, n); sigmoidGrad(e, gd, od, 0, n); }
-                case GELU_TANH -> { geluTanhArg(xd, 0, e, n, -300.0); exp(e, n); geluTanhGrad(xd, e, gd, od, 0, n); }
-                case GELU_ERF -> { halfSquare(xd, 0, e, n); exp(e, n); geluErfGrad(xd, e, gd, od, 0, n); }
+                case EXP -> { scaled(xd, e, n, 1.0); exp(e, n); times(e, gd, od, n); }
+                case TANH -> { scaledAbs(xd, e, n, -2.0); exp(e, n); tanhGrad(e, gd, od, n); }
+                case SIGMOID -> { scaledAbs(xd, e, n, -1.0); exp(e, n); sigmoidGrad(e, gd, od, n); }
+                case GELU_TANH -> { geluTanhArg(xd, e, n, -300.0); exp(e, n); geluTanhGrad(xd, e, gd, od, n); }
+                case GELU_ERF -> { halfSquare(xd, e, n); exp(e, n); geluErfGrad(xd, e, gd, od, n); }
                 default -> throw new AssertionError(op);
             }
             narrowTo(od, dx, s, n);
@@ -114,99 +114,95 @@ final class CpuUnaryVector {
 
     // ---------------------------------------------------------------- exp arguments
 
-    /** e[k] = c x[s + k]. */
-    private static void scaled(double[] x, int s, double[] e, int n, double c) {
-        for (int k = 0; k < n; k += L) load(x, s + k).mul(c).intoArray(e, k);
+    /** e[k] = c x[k]. */
+    private static void scaled(double[] x, double[] e, int n, double c) {
+        for (int k = 0; k < n; k += L) load(x, k).mul(c).intoArray(e, k);
     }
 
-    /** e[k] = c |x[s + k]|. */
-    private static void scaledAbs(double[] x, int s, double[] e, int n, double c) {
-        for (int k = 0; k < n; k += L) load(x, s + k).abs().mul(c).intoArray(e, k);
+    /** e[k] = c |x[k]|. */
+    private static void scaledAbs(double[] x, double[] e, int n, double c) {
+        for (int k = 0; k < n; k += L) load(x, k).abs().mul(c).intoArray(e, k);
     }
 
     /** e[k] = -x^2 / 2. */
-    private static void halfSquare(double[] x, int s, double[] e, int n) {
+    private static void halfSquare(double[] x, double[] e, int n) {
         for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, s + k);
+            DoubleVector v = load(x, k);
             v.mul(v).mul(-0.5).intoArray(e, k);
         }
     }
 
     /** e[k] = -2 max(u, lo), u = c (v + 0.044715 v^3). */
-    private static void geluTanhArg(double[] x, int s, double[] e, int n, double lo) {
+    private static void geluTanhArg(double[] x, double[] e, int n, double lo) {
         for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, s + k);
+            DoubleVector v = load(x, k);
             v.mul(v).mul(v).mul(CpuUnary.GELU_C).add(v).mul(CpuUnary.SQRT_2_OVER_PI).max(lo).mul(-2.0).intoArray(e, k);
         }
     }
 
     // ---------------------------------------------------------------- results from e
 
-    private static void narrow(double[] e, double[] y, int s, int n) {
-        for (int k = 0; k < n; k += L) store(DoubleVector.fromArray(SD, e, k), y, s + k);
-    }
-
-    private static void times(double[] e, double[] dy, double[] dx, int s, int n) {
-        for (int k = 0; k < n; k += L) store(DoubleVector.fromArray(SD, e, k).mul(load(dy, s + k)), dx, s + k);
+    private static void times(double[] e, double[] dy, double[] dx, int n) {
+        for (int k = 0; k < n; k += L) store(DoubleVector.fromArray(SD, e, k).mul(load(dy, k)), dx, k);
     }
 
     /** (1 - e) / (1 + e) with e = exp(-2|v|), v's sign; v itself below TANH_TINY. */
-    private static void tanh(double[] x, double[] e, double[] y, int s, int n) {
+    private static void tanh(double[] x, double[] e, double[] y, int n) {
         for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, s + k), ek = DoubleVector.fromArray(SD, e, k);
+            DoubleVector v = load(x, k), ek = DoubleVector.fromArray(SD, e, k);
             DoubleVector t = bc(1.0).sub(ek).div(ek.add(1.0));
-            store(t.blend(t.neg(), v.lt(0.0)).blend(v, v.abs().lt(CpuUnaryF.TANH_TINY)), y, s + k);
+            store(t.blend(t.neg(), v.lt(0.0)).blend(v, v.abs().lt(CpuUnaryF.TANH_TINY)), y, k);
         }
     }
 
     /** 1 - tanh^2 v = 4e / (1 + e)^2 with e = exp(-2|v|). */
-    private static void tanhGrad(double[] e, double[] dy, double[] dx, int s, int n) {
+    private static void tanhGrad(double[] e, double[] dy, double[] dx, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector ek = DoubleVector.fromArray(SD, e, k), d = ek.add(1.0);
-            store(ek.mul(4.0).div(d.mul(d)).mul(load(dy, s + k)), dx, s + k);
+            store(ek.mul(4.0).div(d.mul(d)).mul(load(dy, k)), dx, k);
         }
     }
 
     /** 1 / (1 + e) with e = exp(-v). */
-    private static void sigmoid(double[] e, double[] y, int s, int n) {
-        for (int k = 0; k < n; k += L) store(bc(1.0).div(DoubleVector.fromArray(SD, e, k).add(1.0)), y, s + k);
+    private static void sigmoid(double[] e, double[] y, int n) {
+        for (int k = 0; k < n; k += L) store(bc(1.0).div(DoubleVector.fromArray(SD, e, k).add(1.0)), y, k);
     }
 
     /** s (1 - s) = e / (1 + e)^2 with e = exp(-|v|). */
-    private static void sigmoidGrad(double[] e, double[] dy, double[] dx, int s, int n) {
+    private static void sigmoidGrad(double[] e, double[] dy, double[] dx, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector ek = DoubleVector.fromArray(SD, e, k), d = ek.add(1.0);
-            store(ek.div(d.mul(d)).mul(load(dy, s + k)), dx, s + k);
+            store(ek.div(d.mul(d)).mul(load(dy, k)), dx, k);
         }
     }
 
     /** v sigmoid(2u) = v / (1 + e) with e = exp(-2u). */
-    private static void geluTanh(double[] x, double[] e, double[] y, int s, int n) {
-        for (int k = 0; k < n; k += L) store(load(x, s + k).div(DoubleVector.fromArray(SD, e, k).add(1.0)), y, s + k);
+    private static void geluTanh(double[] x, double[] e, double[] y, int n) {
+        for (int k = 0; k < n; k += L) store(load(x, k).div(DoubleVector.fromArray(SD, e, k).add(1.0)), y, k);
     }
 
     /** s + 2 v u' s^2 e with s = sigmoid(2u), e = exp(-2u) (u clamped below so that e stays finite), + (v - v) for NaN at infinite v. */
-    private static void geluTanhGrad(double[] x, double[] e, double[] dy, double[] dx, int s, int n) {
+    private static void geluTanhGrad(double[] x, double[] e, double[] dy, double[] dx, int n) {
         for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, s + k), ek = DoubleVector.fromArray(SD, e, k);
+            DoubleVector v = load(x, k), ek = DoubleVector.fromArray(SD, e, k);
             DoubleVector du = v.mul(v).mul(3.0 * CpuUnary.GELU_C).add(1.0).mul(CpuUnary.SQRT_2_OVER_PI);
             DoubleVector sg = bc(1.0).div(ek.add(1.0));
             DoubleVector g = v.mul(2.0).mul(du).mul(sg).mul(sg).mul(ek).add(sg).add(v.sub(v));
-            store(g.mul(load(dy, s + k)), dx, s + k);
+            store(g.mul(load(dy, k)), dx, k);
         }
     }
 
     /** v Phi(v), e = exp(-v^2 / 2). */
-    private static void geluErf(double[] x, double[] e, double[] y, int s, int n) {
+    private static void geluErf(double[] x, double[] e, double[] y, int n) {
         for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, s + k), pdf = DoubleVector.fromArray(SD, e, k).mul(CpuUnaryF.INV_SQRT_2PI);
+            DoubleVector v = load(x, k), pdf = DoubleVector.fromArray(SD, e, k).mul(CpuUnaryF.INV_SQRT_2PI);
             DoubleVector t = v.abs().min(64.0); // the cdf as below, written out so that C2 keeps it inlined
             DoubleVector p = bc(CpuUnaryF.M_P5).fma(t, bc(CpuUnaryF.M_P4)).fma(t, bc(CpuUnaryF.M_P3))
                     .fma(t, bc(CpuUnaryF.M_P2)).fma(t, bc(CpuUnaryF.M_P1)).fma(t, bc(CpuUnaryF.M_P0));
             DoubleVector q = bc(CpuUnaryF.M_Q6).fma(t, bc(CpuUnaryF.M_Q5)).fma(t, bc(CpuUnaryF.M_Q4))
                     .fma(t, bc(CpuUnaryF.M_Q3)).fma(t, bc(CpuUnaryF.M_Q2)).fma(t, bc(CpuUnaryF.M_Q1)).fma(t, bc(1.0));
             DoubleVector tail = pdf.mul(p).div(q);
-            store(v.mul(bc(1.0).sub(tail).blend(tail, v.lt(0.0))), y, s + k);
+            store(v.mul(bc(1.0).sub(tail).blend(tail, v.lt(0.0))), y, k);
         }
     }
 
@@ -214,9 +210,9 @@ final class CpuUnaryVector {
      * Phi(v) + v pdf(v), e = exp(-v^2 / 2), with Phi(-|v|) = pdf(v) M(|v|) where v < 0 and 1 - that elsewhere
      * (M: {@link CpuUnaryF#mills}).
      */
-    private static void geluErfGrad(double[] x, double[] e, double[] dy, double[] dx, int s, int n) {
+    private static void geluErfGrad(double[] x, double[] e, double[] dy, double[] dx, int n) {
         for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, s + k), pdf = DoubleVector.fromArray(SD, e, k).mul(CpuUnaryF.INV_SQRT_2PI);
+            DoubleVector v = load(x, k), pdf = DoubleVector.fromArray(SD, e, k).mul(CpuUnaryF.INV_SQRT_2PI);
             DoubleVector t = v.abs().min(64.0);
             DoubleVector p = bc(CpuUnaryF.M_P5).fma(t, bc(CpuUnaryF.M_P4)).fma(t, bc(CpuUnaryF.M_P3))
                     .fma(t, bc(CpuUnaryF.M_P2)).fma(t, bc(CpuUnaryF.M_P1)).fma(t, bc(CpuUnaryF.M_P0));
@@ -224,7 +220,7 @@ final class CpuUnaryVector {
                     .fma(t, bc(CpuUnaryF.M_Q3)).fma(t, bc(CpuUnaryF.M_Q2)).fma(t, bc(CpuUnaryF.M_Q1)).fma(t, bc(1.0));
             DoubleVector tail = pdf.mul(p).div(q);
             DoubleVector cdf = bc(1.0).sub(tail).blend(tail, v.lt(0.0));
-            store(v.fma(pdf, cdf).mul(load(dy, s + k)), dx, s + k);
+            store(v.fma(pdf, cdf).mul(load(dy, k)), dx, k);
         }
     }
 
