@@ -52,6 +52,38 @@ class LossContractTest {
         assertClose(CE.get(tag + "_dx").values(), logits.grad(), atol(dt), rtol(dt), tag + " dlogits");
     }
 
+    /**
+     * float32 runs its own row kernels (rows padded to whole vectors, float exp and sums): on wide rows whose
+     * length is no multiple of the vector width, with large logits, label smoothing and an ignored row, it
+     * agrees with the float64 path to float accuracy; a NaN logit makes only its own row NaN.
+     */
+    @ParameterizedTest @MethodSource("dev.nabla.runtime.TestDevices#all")
+    void crossEntropyFloat32AgreesWithFloat64OnWideRows(Device dev) {
+        int n = 133, c = 1001;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        double[] x = new double[n * c];
+        long[] labels = new long[n];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble(-8, 8) + (i % c == 7 ? 60 : 0));
+        for (int i = 0; i < n; i++) labels[i] = i == 3 ? -100 : r.nextInt(c);
+        for (double smoothing : new double[]{0, 0.1}) {
+            Tensor x64 = Tensor.of(x, Shape.of(n, c), DType.FLOAT64, dev).requiresGrad(true);
+            Tensor x32 = Tensor.of(x, Shape.of(n, c), DType.FLOAT64, dev).to(DType.FLOAT32).detach().requiresGrad(true);
+            Tensor lab = Tensor.of(labels, Shape.of(n), DType.INT64, dev);
+            Tensor l64 = LossOps.crossEntropy(x64, lab, Reduction.NONE, -100, smoothing);
+            Tensor l32 = LossOps.crossEntropy(x32, lab, Reduction.NONE, -100, smoothing);
+            assertClose(l64.toDoubleArray(), l32, 2e-5, 1e-5, "loss, smoothing " + smoothing);
+            Tensor g = Tensor.of(new double[n], Shape.of(n), DType.FLOAT64, dev).add(0.5);
+            l64.backward(g);
+            l32.backward(g.to(DType.FLOAT32));
+            assertClose(x64.grad().toDoubleArray(), x32.grad(), 1e-7, 1e-5, "dlogits, smoothing " + smoothing);
+        }
+        x[5 * c + 11] = Double.NaN;
+        Tensor l = LossOps.crossEntropy(Tensor.of(x, Shape.of(n, c), DType.FLOAT64, dev).to(DType.FLOAT32),
+                Tensor.of(labels, Shape.of(n), DType.INT64, dev), Reduction.NONE, -100, 0);
+        float[] lv = l.toFloatArray();
+        for (int i = 0; i < n; i++) assertEquals(i == 5, Float.isNaN(lv[i]), "row " + i + " loss " + lv[i]);
+    }
+
     @ParameterizedTest @MethodSource("devicesAndDTypes")
     void crossEntropyMeanMatchesPyTorch(Device dev, DType dt) { checkCrossEntropy("mean", "x", "labels", "mean", 0, dev, dt); }
 
