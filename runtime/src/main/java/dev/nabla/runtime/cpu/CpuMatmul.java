@@ -31,7 +31,8 @@ final class CpuMatmul implements MatmulKernels {
             throw new ShapeMismatchException("matmul: buffers of " + ab.size + " and " + bb.size + " elements do not fit "
                     + spec);
         }
-        CpuBuffer c = CpuBackend.alloc(ab.dtype, batch * cMat);
+        // Every output matrix is written whole (beta = 0, which BLAS semantics say never reads C).
+        CpuBuffer c = CpuBackend.allocUninitialized(ab.dtype, batch * cMat);
         if (batch == 0 || cMat == 0) return c;
         int[] aOff = batchOffsets(spec, true), bOff = batchOffsets(spec, false);
         int lda = spec.transA() ? m : k, ldb = spec.transB() ? k : n;
@@ -62,7 +63,8 @@ final class CpuMatmul implements MatmulKernels {
                     + (bb == null ? "" : " and " + bb.size + " (bias)") + " elements do not fit rows=" + rows
                     + ", in=" + in + ", out=" + out);
         }
-        CpuBuffer y = CpuBackend.alloc(xb.dtype, (long) rows * out);
+        // Written whole: the bias rows then beta = 1, or beta = 0 (C never read) without a bias.
+        CpuBuffer y = CpuBackend.allocUninitialized(xb.dtype, (long) rows * out);
         if ((long) rows * out == 0) return y;
         boolean f32 = xb.dtype == DType.FLOAT32;
         if (bb != null) {
