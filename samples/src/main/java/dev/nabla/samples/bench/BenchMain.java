@@ -35,7 +35,10 @@ import java.util.Set;
  *
  * <p>Op rows (conv, the Transformer step) measure the steady state, as a training run of hundreds of steps
  * sees it: both sides warm up 20 iterations by default ({@code --warmup}), because C2 compiles the
- * Vector-API kernels only after ~10-30 calls and runs them boxed, several times slower, until then.
+ * Vector-API kernels only after ~10-30 calls and runs them boxed, several times slower, until then. The
+ * Transformer step has its own counts ({@code --transformer-warmup 60}, {@code --transformer-repeats 21}): its
+ * ~300 ops per step reach their compiled steady state only after ~50 steps (measured step by step: 110-170 ms
+ * for the first 50, then 80-90 ms), and a step is short enough for a median of 21.
  */
 public final class BenchMain {
     static final List<String> ALL_ROWS = List.of("gemm", "conv", "mlp", "cnn", "transformer");
@@ -104,7 +107,10 @@ public final class BenchMain {
                     Integer.parseInt(o.getOrDefault("mlp-batches", "469")), Integer.parseInt(o.getOrDefault("cnn-batches", "60")),
                     Integer.parseInt(o.getOrDefault("epoch-repeats", "3")), rows.contains("mlp"), rows.contains("cnn"))));
         }
-        if (rows.contains("transformer")) out.addAll(log(List.of(TransformerBench.run(t, warmup + 2, repeats))));
+        if (rows.contains("transformer")) {
+            out.addAll(log(List.of(TransformerBench.run(t, Integer.parseInt(o.getOrDefault("transformer-warmup", "60")),
+                    Integer.parseInt(o.getOrDefault("transformer-repeats", "21"))))));
+        }
         return out;
     }
 
@@ -197,7 +203,7 @@ public final class BenchMain {
         return """
                 usage: BenchMain [--rows gemm,conv,mlp,cnn,transformer] [--threads 1,2] [--train-threads 2]
                                  [--warmup 20] [--repeats 7] [--warmup-batches 10] [--mlp-batches 469] [--cnn-batches 60]
-                                 [--epoch-repeats 3] [--data DIR] [--json out.json] [--reference ref.json]
+                                 [--epoch-repeats 3] [--transformer-warmup 60] [--transformer-repeats 21] [--data DIR] [--json out.json] [--reference ref.json]
                                  [--markdown table.md] [--commit SHA]
                 """;
     }
