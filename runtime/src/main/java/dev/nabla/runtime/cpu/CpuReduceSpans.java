@@ -147,6 +147,11 @@ final class CpuReduceSpans {
             double[] acc = new double[j1 - j0];
             java.util.Arrays.fill(acc, identity(kind));
             int w = j1 - j0;
+            if (kind == SUM && x.f != null && CpuGemm.VECTOR && CpuReduceVector.USABLE) {
+                CpuReduceVector.sumColumns(x.f, rows, inner, j0, j1, acc); // the same sums, bit for bit
+                for (int j = 0; j < w; j++) out.set(j0 + j, mean ? acc[j] / rows : acc[j]);
+                return;
+            }
             for (int r = 0; r < rows; r++) {
                 int base = r * inner + j0;
                 if (x.f != null) {

@@ -54,4 +54,57 @@ final class CpuReduceVector {
             part[c * blocks + b] = s + acc[a + L];
         }
     }
+
+    /**
+     * acc[j - j0] += the sum over rows [0, rows) of x[r * inner + j], for j in [j0, j1): the column sums of a
+     * float32 [rows, inner] array (a linear layer's bias gradient). Strips of four float vectors of columns keep
+     * their eight double accumulators in registers down all the rows, so each column is still summed in row
+     * order, in double: bit-identical to the scalar loop {@code acc[j] += x[r * inner + j]}.
+     */
+    static void sumColumns(float[] x, int rows, int inner, int j0, int j1, double[] acc) {
+        int h = L / 2, j = j0;
+        for (; j + 4 * L <= j1; j += 4 * L) {
+            int a = j - j0;
+            DoubleVector s0 = DoubleVector.fromArray(SD, acc, a), s1 = DoubleVector.fromArray(SD, acc, a + h);
+            DoubleVector s2 = DoubleVector.fromArray(SD, acc, a + 2 * h), s3 = DoubleVector.fromArray(SD, acc, a + 3 * h);
+            DoubleVector s4 = DoubleVector.fromArray(SD, acc, a + 4 * h), s5 = DoubleVector.fromArray(SD, acc, a + 5 * h);
+            DoubleVector s6 = DoubleVector.fromArray(SD, acc, a + 6 * h), s7 = DoubleVector.fromArray(SD, acc, a + 7 * h);
+            for (int r = 0, i = j; r < rows; r++, i += inner) {
+                FloatVector v0 = FloatVector.fromArray(SF, x, i), v1 = FloatVector.fromArray(SF, x, i + L);
+                FloatVector v2 = FloatVector.fromArray(SF, x, i + 2 * L), v3 = FloatVector.fromArray(SF, x, i + 3 * L);
+                s0 = s0.add((DoubleVector) v0.convertShape(VectorOperators.F2D, SD, 0));
+                s1 = s1.add((DoubleVector) v0.convertShape(VectorOperators.F2D, SD, 1));
+                s2 = s2.add((DoubleVector) v1.convertShape(VectorOperators.F2D, SD, 0));
+                s3 = s3.add((DoubleVector) v1.convertShape(VectorOperators.F2D, SD, 1));
+                s4 = s4.add((DoubleVector) v2.convertShape(VectorOperators.F2D, SD, 0));
+                s5 = s5.add((DoubleVector) v2.convertShape(VectorOperators.F2D, SD, 1));
+                s6 = s6.add((DoubleVector) v3.convertShape(VectorOperators.F2D, SD, 0));
+                s7 = s7.add((DoubleVector) v3.convertShape(VectorOperators.F2D, SD, 1));
+            }
+            s0.intoArray(acc, a);
+            s1.intoArray(acc, a + h);
+            s2.intoArray(acc, a + 2 * h);
+            s3.intoArray(acc, a + 3 * h);
+            s4.intoArray(acc, a + 4 * h);
+            s5.intoArray(acc, a + 5 * h);
+            s6.intoArray(acc, a + 6 * h);
+            s7.intoArray(acc, a + 7 * h);
+        }
+        for (; j + L <= j1; j += L) {
+            int a = j - j0;
+            DoubleVector s0 = DoubleVector.fromArray(SD, acc, a), s1 = DoubleVector.fromArray(SD, acc, a + h);
+            for (int r = 0, i = j; r < rows; r++, i += inner) {
+                FloatVector v = FloatVector.fromArray(SF, x, i);
+                s0 = s0.add((DoubleVector) v.convertShape(VectorOperators.F2D, SD, 0));
+                s1 = s1.add((DoubleVector) v.convertShape(VectorOperators.F2D, SD, 1));
+            }
+            s0.intoArray(acc, a);
+            s1.intoArray(acc, a + h);
+        }
+        for (; j < j1; j++) {
+            double t = acc[j - j0];
+            for (int r = 0, i = j; r < rows; r++, i += inner) t += x[i];
+            acc[j - j0] = t;
+        }
+    }
 }

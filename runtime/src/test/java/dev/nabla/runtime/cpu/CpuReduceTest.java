@@ -116,6 +116,36 @@ class CpuReduceTest {
         }
     }
 
+    /** The column sums (a linear layer's bias gradient) are the scalar loop's, bit for bit, at every strip width. */
+    @Test
+    void vectorColumnSumsEqualTheRowOrderDoubleLoop() {
+        if (!CpuGemm.VECTOR || !CpuReduceVector.USABLE) return;
+        Random r = new Random(4);
+        for (int inner : new int[]{1, 7, 15, 16, 17, 63, 64, 65, 80, 130, 512}) {
+            for (int rows : new int[]{0, 1, 5, 33}) {
+                float[] x = new float[rows * inner];
+                for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+                for (int[] range : new int[][]{{0, inner}, {inner / 3, inner}}) {
+                    int j0 = range[0], j1 = range[1];
+                    double[] got = new double[j1 - j0];
+                    Arrays.fill(got, 0.25); // accumulates onto what is there
+                    CpuReduceVector.sumColumns(x, rows, inner, j0, j1, got);
+                    for (int j = j0; j < j1; j++) {
+                        double want = 0.25;
+                        for (int row = 0; row < rows; row++) want += x[row * inner + j];
+                        assertEquals(want, got[j - j0], 0.0, "inner " + inner + " rows " + rows + " column " + j);
+                    }
+                }
+            }
+        }
+        CpuBuffer x = CpuBuffer.allocate(DType.FLOAT32, 3 * 40), out = CpuBuffer.allocate(DType.FLOAT32, 40);
+        for (int i = 0; i < x.f.length; i++) x.f[i] = i % 40 == 5 ? Float.NaN : i % 40 == 6 ? Float.POSITIVE_INFINITY : 1f;
+        CpuReduceSpans.outer(ReduceOp.MEAN, x, 3, 40, out);
+        assertTrue(Float.isNaN(out.f[5]));
+        assertEquals(Float.POSITIVE_INFINITY, out.f[6]);
+        assertEquals(1f, out.f[7]);
+    }
+
     @Test
     void emptyOuterOrInnerDimsGiveTheIdentity() {
         CpuReduce reduce = new CpuReduce();
