@@ -104,21 +104,30 @@ public final class Autograd {
             throw new ShapeMismatchException("backward: gradient of shape " + gradOutput.shape()
                     + " does not match the output shape " + root.shape());
         }
+        Tensor userGrad = gradOutput;
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        // Gradients the engine made and has consumed go back to the allocator at once, as PyTorch frees them by
+        // reference count: the next op of the same size reuses memory still in cache, and a step's working set
+        // stays the size of its activations rather than activations plus every gradient. Only in a plain
+        // backward (no retained or recorded graph, no autograd.grad), where no gradient outlives the pass.
+        Released released = !retainGraph && !createGraph && wanted == null ? new Released(userGrad) : null;
         grads.put(root, gradOutput);
+        if (released != null) released.hold(gradOutput);
         try (NoGrad ignored = createGraph ? null : noGrad()) {
             for (int idx = order.size() - 1; idx >= 0; idx--) {
                 Tensor t = order.get(idx);
                 Tensor g = grads.remove(t);
                 if (g == null) continue;
+                if (released != null) released.drop(g);
                 if (wanted != null && wanted.containsKey(t)) {
                     Tensor prev = wanted.get(t);
                     wanted.put(t, prev == null ? g : prev.add(g));
                     if (t.gradFn == null) continue;
                 }
                 if (t.gradFn == null) {
-                    if (wanted == null) t.accumulateGrad(g, createGraph);
+                    if (wanted == null) t.accumulateGrad(g, createGraph); // copies g or adds it into .grad
+                    if (released != null) released.closeIfFree(g);
                     continue;
                 }
                 Node node = t.gradFn;
@@ -136,7 +145,18 @@ public final class Autograd {
                                 + gi.shape() + " for input " + i + " of shape " + in.shape());
                     }
                     Tensor prev = grads.get(in);
-                    grads.put(in, prev == null ? gi : prev.add(gi));
+                    Tensor sum = prev == null ? gi : prev.add(gi);
+                    grads.put(in, sum);
+                    if (released != null) {
+                        released.hold(sum);
+                        if (prev != null) released.drop(prev);
+                    }
+                }
+                if (released != null) {
+                    // g, the partial sums just replaced, and gradients for inputs that take none
+                    released.closeIfFree(g);
+                    for (Tensor gi : ins) released.closeIfFree(gi);
+                    released.closeDropped();
                 }
                 if (!retainGraph) node.free();
             }
@@ -164,6 +184,44 @@ public final class Autograd {
             }
         }
         return order; // inputs before outputs
+    }
+
+    /**
+     * The gradients held in the engine's map, counted by identity (a backward may hand the same tensor, or g
+     * itself, to several inputs), so that a consumed gradient is closed only when nothing still holds it. The
+     * caller's own gradOutput is never closed. Closing releases one reference to the storage: a view that an
+     * input's gradient still has keeps the buffer.
+     */
+    private static final class Released {
+        private final Tensor userGrad;
+        private final Map<Tensor, Integer> holds = new IdentityHashMap<>();
+        private final List<Tensor> dropped = new ArrayList<>();
+
+        Released(Tensor userGrad) {
+            this.userGrad = userGrad;
+        }
+
+        void hold(Tensor t) {
+            if (t != null) holds.merge(t, 1, Integer::sum);
+        }
+
+        /** One hold fewer; closed later by {@link #closeDropped} if that was the last. */
+        void drop(Tensor t) {
+            Integer n = holds.get(t);
+            if (n == null) return;
+            if (n <= 1) holds.remove(t);
+            else holds.put(t, n - 1);
+            dropped.add(t);
+        }
+
+        void closeIfFree(Tensor t) {
+            if (t != null && t != userGrad && !holds.containsKey(t)) t.close();
+        }
+
+        void closeDropped() {
+            for (Tensor t : dropped) closeIfFree(t);
+            dropped.clear();
+        }
     }
 
     /** In-place accumulation used for leaf gradients outside createGraph. */

@@ -26,6 +26,46 @@ class AutogradEngineTest {
         TestTensors.assertShape(s.grad(), 1, 1);
     }
 
+    /**
+     * A plain backward closes the gradients it made once they are consumed (so their memory is reused while
+     * the pass runs); the caller's gradOutput stays open, and gradients handed to several inputs (add's
+     * backward passes g on to both) or as views still reach every input correctly.
+     */
+    @Test void plainBackwardReleasesConsumedGradientsButNotTheCallersOwn() {
+        Tensor a = Tensor.of(new double[]{1, 2, 3, 4}, 2, 2).requiresGrad(true);
+        Tensor b = Tensor.of(new double[]{-1, 0.5, 2, 1}, 2, 2).requiresGrad(true);
+        // a reaches y along four paths, b along two; add hands the same g to both its inputs
+        Tensor h = a.add(b).mul(a).add(a.reshape(4).reshape(2, 2).exp());
+        Tensor y = h.add(h.mul(b));
+        Tensor g = Tensor.of(new double[]{1, -2, 0.5, 3}, 2, 2);
+        var be = a.backend();
+        long before = be.memoryStats().allocated();
+        y.backward(g);
+        long plain = be.memoryStats().allocated() - before;
+        double[] av = {1, 2, 3, 4}, bv = {-1, 0.5, 2, 1}, gv = {1, -2, 0.5, 3}, ga = new double[4], gb = new double[4];
+        for (int i = 0; i < 4; i++) {
+            double hi = (av[i] + bv[i]) * av[i] + Math.exp(av[i]);
+            double gh = gv[i] * (1 + bv[i]);
+            ga[i] = gh * (av[i] + bv[i] + av[i] + Math.exp(av[i]));
+            gb[i] = gh * av[i] + gv[i] * hi;
+        }
+        assertArrayEquals(ga, a.grad().toDoubleArray(), 1e-12);
+        assertArrayEquals(gb, b.grad().toDoubleArray(), 1e-12);
+        assertArrayEquals(gv, g.toDoubleArray(), 0, "the caller's gradOutput is left open and unchanged");
+
+        // The same pass keeping the graph keeps every gradient until the scope ends: more memory held.
+        Tensor a2 = Tensor.of(new double[]{1, 2, 3, 4}, 2, 2).requiresGrad(true);
+        Tensor b2 = Tensor.of(new double[]{-1, 0.5, 2, 1}, 2, 2).requiresGrad(true);
+        Tensor h2 = a2.add(b2).mul(a2).add(a2.reshape(4).reshape(2, 2).exp());
+        Tensor y2 = h2.add(h2.mul(b2));
+        long before2 = be.memoryStats().allocated();
+        y2.backward(g, true, false);
+        long retained = be.memoryStats().allocated() - before2;
+        assertArrayEquals(ga, a2.grad().toDoubleArray(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertTrue(plain < retained,
+                "a plain backward holds " + plain + " B after the pass, one keeping the graph " + retained + " B");
+    }
+
     @Test void diamondGraphSumsBothPaths() {
         // y = exp(x) * sin(x): x reaches y along two paths.
         Tensor x = x();
