@@ -145,6 +145,10 @@ public final class Autograd {
                                 + gi.shape() + " for input " + i + " of shape " + in.shape());
                     }
                     Tensor prev = grads.get(in);
+                    if (released != null && prev != null && released.mutable(prev, gi)) {
+                        addInto(prev, gi); // a partial sum nothing else sees: summed in place, no new buffer
+                        continue;
+                    }
                     Tensor sum = prev == null ? gi : prev.add(gi);
                     grads.put(in, sum);
                     if (released != null) {
@@ -212,6 +216,15 @@ public final class Autograd {
             if (n <= 1) holds.remove(t);
             else holds.put(t, n - 1);
             dropped.add(t);
+        }
+
+        /**
+         * Whether gi may be added into prev in place: prev is held by this one entry alone, is not the caller's
+         * tensor, shares its buffer with no view, and has gi's shape and dtype (gi itself is left as it is).
+         */
+        boolean mutable(Tensor prev, Tensor gi) {
+            return prev != gi && prev != userGrad && Integer.valueOf(1).equals(holds.get(prev)) && prev.storageUnshared()
+                    && prev.dtype() == gi.dtype() && prev.shape().equals(gi.shape()) && prev.device().equals(gi.device());
         }
 
         void closeIfFree(Tensor t) {

@@ -21,6 +21,11 @@ final class Storage {
         return this;
     }
 
+    /** Whether no view shares this buffer (only one tensor holds it). */
+    boolean unshared() {
+        return refs.get() == 1;
+    }
+
     void release() {
         if (refs.decrementAndGet() == 0) backend.release(buffer);
     }

@@ -290,6 +290,11 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /** Whether no other tensor (a view) shares this one's buffer. For the autograd engine. */
+    boolean storageUnshared() {
+        return storage.unshared();
+    }
+
     /** A tensor sharing this one's memory but cut from the graph. */
     public Tensor detach() {
         ensureOpen("detach");

@@ -66,6 +66,19 @@ class AutogradEngineTest {
                 "a plain backward holds " + plain + " B after the pass, one keeping the graph " + retained + " B");
     }
 
+    /** Partial sums of a gradient reached along many paths are added in place; views and shared tensors are not. */
+    @Test void manyPathsSumInPlaceWithoutDisturbingSharedGradients() {
+        Tensor x = Tensor.of(new double[]{0.5, -1, 2}, 3).requiresGrad(true);
+        Tensor v = x.reshape(3, 1).reshape(3);            // a view of x on one path
+        Tensor y = x.mul(2).add(x.square()).add(v.exp()).add(x.add(x)).add(v.mul(v).mul(x));
+        Tensor g = Tensor.of(new double[]{1, 2, -1}, 3);
+        y.backward(g);
+        double[] xs = {0.5, -1, 2}, gv = {1, 2, -1}, want = new double[3];
+        for (int i = 0; i < 3; i++) want[i] = gv[i] * (2 + 2 * xs[i] + Math.exp(xs[i]) + 2 + 3 * xs[i] * xs[i]);
+        assertArrayEquals(want, x.grad().toDoubleArray(), 1e-12);
+        assertArrayEquals(gv, g.toDoubleArray(), 0);
+    }
+
     @Test void diamondGraphSumsBothPaths() {
         // y = exp(x) * sin(x): x reaches y along two paths.
         Tensor x = x();
