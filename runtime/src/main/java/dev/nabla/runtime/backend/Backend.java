@@ -23,6 +23,24 @@ public interface Backend {
     /** A buffer holding a copy of {@code array} (float[], double[], int[] or long[]) converted to {@code dtype}. */
     Buffer fromArray(Object array, DType dtype);
 
+    /**
+     * {@code src} (shape {@code srcShape}) with {@code before[d]} and {@code after[d]} elements of {@code value}
+     * added at the two ends of each dim d (all >= 0): a new contiguous buffer. By default a buffer filled with
+     * {@code value} and the source written into its interior; a backend may write every element once.
+     */
+    default Buffer pad(Buffer src, dev.nabla.runtime.Shape srcShape, int[] before, int[] after, double value) {
+        int r = srcShape.rank();
+        int[] out = new int[r];
+        for (int d = 0; d < r; d++) out[d] = srcShape.dim(d) + before[d] + after[d];
+        dev.nabla.runtime.Shape outShape = dev.nabla.runtime.Shape.of(out);
+        Buffer y = full(src.dtype(), outShape.numel(), value);
+        long[] os = outShape.strides();
+        long offset = 0;
+        for (int d = 0; d < r; d++) offset += before[d] * os[d];
+        if (srcShape.numel() > 0) copies().stridedWrite(y, offset, os, src, srcShape);
+        return y;
+    }
+
     /** A Java array of the buffer's own element type: float[], double[], int[] or long[]. */
     Object toArray(Buffer buffer);
 

@@ -4,6 +4,7 @@ import dev.nabla.runtime.DType;
 import dev.nabla.runtime.DTypeMismatchException;
 import dev.nabla.runtime.Device;
 import dev.nabla.runtime.InvalidArgumentException;
+import dev.nabla.runtime.Shape;
 import dev.nabla.runtime.backend.*;
 
 import java.util.Arrays;
@@ -103,14 +104,24 @@ public final class CpuBackend implements Backend {
     @Override public Buffer allocate(DType dtype, long size) { return alloc(dtype, size); }
 
     @Override public Buffer full(DType dtype, long size, double value) {
-        CpuBuffer b = alloc(dtype, size);
-        switch (dtype) {
-            case FLOAT32 -> Arrays.fill(b.f, (float) value);
-            case FLOAT64 -> Arrays.fill(b.d, value);
-            case INT32 -> Arrays.fill(b.i, (int) value);
-            case INT64 -> Arrays.fill(b.l, (long) value);
-        }
+        CpuBuffer b = allocUninitialized(dtype, size); // filled below: one pass, not a zeroing pass and a fill
+        fill(b, 0, size, value);
         return b;
+    }
+
+    /** b[from, to) = value, converted to b's dtype. */
+    static void fill(CpuBuffer b, long from, long to, double value) {
+        int f = (int) from, t = (int) to;
+        switch (b.dtype) {
+            case FLOAT32 -> Arrays.fill(b.f, f, t, (float) value);
+            case FLOAT64 -> Arrays.fill(b.d, f, t, value);
+            case INT32 -> Arrays.fill(b.i, f, t, (int) value);
+            case INT64 -> Arrays.fill(b.l, f, t, (long) value);
+        }
+    }
+
+    @Override public Buffer pad(Buffer src, Shape srcShape, int[] before, int[] after, double value) {
+        return CpuCopy.pad(CpuBuffer.of(src, "pad"), srcShape, before, after, value);
     }
 
     @Override public Buffer fromArray(Object array, DType dtype) {

@@ -51,6 +51,83 @@ final class CpuCopy implements CopyKernels {
         runs(l, (row, dstOff, srcOff, len, stride) -> writeRun(sa, (int) srcOff, da, (int) (offset + dstOff), (int) stride, len));
     }
 
+    /**
+     * {@link dev.nabla.runtime.backend.Backend#pad} writing each output element once: the output as rows of the
+     * innermost padded dim (its trailing dims unpadded, so contiguous), each row either wholly padding (some
+     * outer index in a pad) or [value x before][the source's contiguous block][value x after]; element ranges
+     * split across threads.
+     */
+    static CpuBuffer pad(CpuBuffer s, Shape srcShape, int[] before, int[] after, double value) {
+        int r = srcShape.rank();
+        if (before.length != r || after.length != r) {
+            throw new InvalidArgumentException("pad: expected " + r + " pads per side for shape " + srcShape + ", got "
+                    + before.length + " and " + after.length);
+        }
+        if (s.size != srcShape.numel()) {
+            throw new InvalidArgumentException("pad: source has " + s.size + " elements, shape " + srcShape + " needs "
+                    + srcShape.numel());
+        }
+        int[] in = srcShape.dims(), out = new int[r];
+        int last = -1;
+        for (int d = 0; d < r; d++) {
+            if (before[d] < 0 || after[d] < 0) {
+                throw new InvalidArgumentException("pad: pads must be >= 0, got " + java.util.Arrays.toString(before)
+                        + " and " + java.util.Arrays.toString(after));
+            }
+            out[d] = in[d] + before[d] + after[d];
+            if (before[d] != 0 || after[d] != 0) last = d;
+        }
+        int p = last; // the innermost padded dim
+        long total = Shape.of(out).numel();
+        CpuBuffer o = CpuBackend.allocUninitialized(s.dtype, total);
+        if (total == 0) return o;
+        if (p < 0 || srcShape.numel() == 0) {
+            if (p < 0) copyRun(array(s), 0, 1, array(o), 0, (int) total);
+            else CpuBackend.fill(o, 0, total, value);
+            return o;
+        }
+        long inner = 1;
+        for (int d = p + 1; d < r; d++) inner *= in[d];
+        long head = before[p] * inner, body = in[p] * inner, rowLen = (long) out[p] * inner;
+        Object sa = array(s), oa = array(o);
+        long chunks = (total + GRAIN - 1) / GRAIN;
+        CpuThreads.parallelFor((int) Math.min(Integer.MAX_VALUE, chunks), 1, (c0, c1) -> {
+            long e = c0 * (long) GRAIN, end = Math.min(total, c1 * (long) GRAIN);
+            while (e < end) {
+                long row = e / rowLen, rowEnd = Math.min(end, (row + 1) * rowLen);
+                long srcRow = sourceRow(row, p, in, out, before);
+                if (srcRow < 0) {
+                    CpuBackend.fill(o, e, rowEnd, value);
+                } else {
+                    long rowStart = row * rowLen;
+                    long a = Math.min(rowEnd, rowStart + head), b = Math.min(rowEnd, rowStart + head + body);
+                    if (e < a) CpuBackend.fill(o, e, a, value);
+                    long from = Math.max(e, a);
+                    if (from < b) {
+                        copyRun(sa, (int) (srcRow * body + (from - rowStart - head)), 1, oa, (int) from, (int) (b - from));
+                    }
+                    long tail = Math.max(e, b);
+                    if (tail < rowEnd) CpuBackend.fill(o, tail, rowEnd, value);
+                }
+                e = rowEnd;
+            }
+        });
+        return o;
+    }
+
+    /** The source row (over dims [0, p)) of output row {@code row}, or -1 when one of its indices lies in a pad. */
+    private static long sourceRow(long row, int p, int[] in, int[] out, int[] before) {
+        long src = 0, scale = 1;
+        for (int d = p - 1; d >= 0; d--) {
+            int idx = (int) (row % out[d]) - before[d];
+            row /= out[d];
+            if (idx < 0 || idx >= in[d]) return -1;
+            src += idx * scale;
+            scale *= in[d];
+        }
+        return src;
+    }
+
     // ---------------------------------------------------------------- index space
 
     /** Dims and strides after dropping size-1 dims and merging dims contiguous in the strided operand. */
