@@ -91,7 +91,9 @@ public final class AttentionOps {
             throw new ShapeMismatchException(OP + ": v " + v.shape() + " must be [batch, heads, tk, dv] with "
                     + "batch, heads and tk from q " + q.shape() + " and k " + k.shape());
         }
-        Checks.positive(OP, "sizes of q " + q.shape() + ", k " + k.shape() + " and v " + v.shape(), b, h, tq, tk, dk, dv);
+        if (Math.min(Math.min(b, h), Math.min(Math.min(tq, tk), Math.min(dk, dv))) <= 0) { // the message only when it fails
+            Checks.positive(OP, "sizes of q " + q.shape() + ", k " + k.shape() + " and v " + v.shape(), b, h, tq, tk, dk, dv);
+        }
         if (mask != null) {
             Checks.sameDevice(OP, q, mask);
             if (mask.rank() != 2 || mask.dim(0) != b || mask.dim(1) != tk) {
