@@ -13,17 +13,18 @@ import jdk.incubator.vector.VectorSpecies;
  * exp of its own: this JDK's {@code VectorOperators.EXP} / {@code TANH} fall back to scalar calls. Like
  * {@link CpuGemmVectorF}, only loaded when {@link CpuGemm#VECTOR} is set, so only when the module is present.
  *
- * <p>The exact GELU runs in float vectors of {@code FloatVector.SPECIES_PREFERRED} (the GEMM's shape; ints only
- * by reinterpreting those, never a second float shape), with a float exp and rational fits of its own: within
- * a few ulp of the double staging path (the tests' bound is 2 ulp or 1e-7 absolute; see {@link #geluErf} and
- * {@link #geluErfGrad} for how each part keeps its error small). Each step takes two vectors, so that two long
- * dependent chains are in flight. The backward's tail part goes through a float scratch, two small loops
- * instead of one long one.
+ * <p>The exact GELU (forward and backward) and the forward of tanh, sigmoid and the tanh GELU run in float
+ * vectors of {@code FloatVector.SPECIES_PREFERRED} (the GEMM's shape; ints only by reinterpreting those, never a
+ * second float shape), with a float exp and rational fits of their own: within a few ulp of the double staging
+ * path (the tests' bound is 2 ulp or 1e-7 absolute; each method says how its parts keep their error small).
+ * Each step takes two vectors, so that two long dependent chains are in flight. The GELU backward's tail part
+ * goes through a float scratch, two small loops instead of one long one.
  *
- * <p>The other ops keep {@link CpuUnaryF}'s formulas, evaluated the same way in double (floats widened into a
- * double scratch by {@link #widen}) and rounded once, so results stay within about half an ulp of the staging
- * path as the scalar twin's do; they are not bit-identical to it (this exp differs from {@code Math.exp} by
- * ~1e-10). The tail of each range that does not fill a vector (or a pair) runs through the scalar twin.
+ * <p>Exp (which must give {@code Math.exp}'s bits) and the other backward passes keep {@link CpuUnaryF}'s
+ * formulas, evaluated the same way in double (floats widened into a double scratch by {@link #widen}) and
+ * rounded once, so results stay within about half an ulp of the staging path as the scalar twin's do; they are
+ * not bit-identical to it (this exp differs from {@code Math.exp} by ~1e-10). The tail of each range that does
+ * not fill a vector (or a pair) runs through the scalar twin.
  *
  * <p>Each op runs in chunks of {@link #CHUNK} elements as small loops over a scratch that stays in L1: for the
  * double ops the exp argument, {@link #exp} in place, then the result. C2 keeps vectors in registers only within
@@ -64,26 +65,28 @@ final class CpuUnaryVector {
     /** y[i] = op(x[i]) for i in [from, to); {@code op} must be one that {@link #handles}. */
     static void forward(UnaryOp op, float[] x, float[] y, int from, int to, double a, double b) {
         if (!handles(op)) throw new IllegalArgumentException("CpuUnaryVector does not implement " + op);
-        if (op == UnaryOp.GELU_ERF) {
+        if (op != UnaryOp.EXP) { // exp must give Math.exp's bits: it stays in double below
             int end = from + (to - from) / (2 * LF) * (2 * LF);
-            geluErf(x, y, from, end);
+            switch (op) {
+                case GELU_ERF -> geluErf(x, y, from, end);
+                case TANH -> tanh(x, y, from, end);
+                case SIGMOID -> sigmoid(x, y, from, end);
+                case GELU_TANH -> geluTanh(x, y, from, end);
+                default -> throw new AssertionError(op);
+            }
             CpuUnaryF.forward(op, x, y, end, to, a, b);
             return;
         }
         int end = from + SD.loopBound(to - from);
-        double[] e = new double[CHUNK], xd = new double[CHUNK], yd = new double[CHUNK];
+        double[] e = new double[CHUNK], xd = new double[CHUNK];
         for (int s = from; s < end; s += CHUNK) {
             int n = Math.min(CHUNK, end - s);
             widen(x, s, xd, n);
             switch (op) {
                 case EXP -> { scaled(xd, e, n, 1.0); exp(e, n); }
-                case TANH -> { scaledAbs(xd, e, n, -2.0); exp(e, n); tanh(xd, e, yd, n); }
-                case SIGMOID -> { scaled(xd, e, n, -1.0); exp(e, n); sigmoid(e, yd, n); }
-                case GELU_TANH -> { geluTanhArg(xd, e, n, Double.NEGATIVE_INFINITY); exp(e, n); geluTanh(xd, e, yd, n); }
-                case GELU_ERF -> { halfSquare(xd, e, n); exp(e, n); geluErf(xd, e, yd, n); }
                 default -> throw new AssertionError(op);
             }
-            narrowTo(op == UnaryOp.EXP ? e : yd, y, s, n); // exp's result is e itself
+            narrowTo(e, y, s, n); // exp's result is e itself
         }
         CpuUnaryF.forward(op, x, y, end, to, a, b);
     }
@@ -113,7 +116,6 @@ final class CpuUnaryVector {
                 case TANH -> { scaledAbs(xd, e, n, -2.0); exp(e, n); tanhGrad(e, gd, od, n); }
                 case SIGMOID -> { scaledAbs(xd, e, n, -1.0); exp(e, n); sigmoidGrad(e, gd, od, n); }
                 case GELU_TANH -> { geluTanhArg(xd, e, n, -300.0); exp(e, n); geluTanhGrad(xd, e, gd, od, n); }
-                case GELU_ERF -> { halfSquare(xd, e, n); exp(e, n); geluErfGrad(xd, e, gd, od, n); }
                 default -> throw new AssertionError(op);
             }
             narrowTo(od, dx, s, n);
@@ -267,6 +269,105 @@ final class CpuUnaryVector {
         }
     }
 
+    // ---------------------------------------------------------------- tanh, sigmoid and GELU (tanh) forward in float
+
+    // Each from exp(a), a = -2|x|, -|x| or -2|u| <= 0 exact or nearly, as 2^n (1 + s) (see the GELU's exp above,
+    // without its remainder term), and one division. Their backward stays in double: there the float chains'
+    // errors would reach the tests' bound where the derivative nears 1 (tanh) or dy is a few times 1.
+    private static final FloatVector TANH_MAX = fv(10f), TANH_SPLIT = fv(0.55f), SIGMOID_MAX = fv(104f), M_TWO = fv(-2f),
+            GELU_C = fv((float) CpuUnary.GELU_C), M_TWO_S = fv((float) (-2 * CpuUnary.SQRT_2_OVER_PI));
+    private static final IntVector TWELVE = iv(Float.floatToRawIntBits(12f));
+
+    /**
+     * tanh |x| = (1 - e) / (1 + e) below 0.55 and 1 - 2e / (1 + e) above (no rounding of 1 + e just above 1 to
+     * lose there), e = exp(-2|x|) = 2^n (1 + s); 1 - e, 2e and 1 + e each one FMA from the parts, so that near 0
+     * (n = 0) 1 - e is -s itself; one division; x's sign last. |x| is clamped at 10 (tanh = 1 in float) with a
+     * NaN-keeping min. Within 1.3 ulp, or 1e-7 absolute, of the staging path.
+     */
+    static void tanh(float[] xa, float[] ya, int from, int end) {
+        for (int i = from; i < end; i += 2 * LF) {
+            FloatVector x0 = FloatVector.fromArray(SF, xa, i), x1 = FloatVector.fromArray(SF, xa, i + LF);
+            FloatVector t0 = x0.abs().min(TANH_MAX), t1 = x1.abs().min(TANH_MAX);
+            FloatVector a0 = t0.mul(M_TWO), a1 = t1.mul(M_TWO);
+            FloatVector sr0 = a0.fma(LOG2EF, ROUND127), sr1 = a1.fma(LOG2EF, ROUND127);
+            FloatVector n0 = sr0.sub(ROUND127), n1 = sr1.sub(ROUND127);
+            FloatVector r0 = n0.fma(M_LN2F_LO, n0.fma(M_LN2F_HI, a0)), r1 = n1.fma(M_LN2F_LO, n1.fma(M_LN2F_HI, a1));
+            FloatVector g0 = E6.fma(r0, E5).fma(r0, E4).fma(r0, E3).fma(r0, E2).mul(r0);
+            FloatVector g1 = E6.fma(r1, E5).fma(r1, E4).fma(r1, E3).fma(r1, E2).mul(r1);
+            FloatVector s0 = r0.fma(g0, r0), s1 = r1.fma(g1, r1);
+            FloatVector sc0 = sr0.reinterpretAsInts().sub(ROUNDF_BITS).max(IZERO).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector sc1 = sr1.reinterpretAsInts().sub(ROUNDF_BITS).max(IZERO).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            IntVector lo0 = t0.sub(TANH_SPLIT).reinterpretAsInts().lanewise(VectorOperators.ASHR, 31); // all ones below
+            IntVector lo1 = t1.sub(TANH_SPLIT).reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
+            FloatVector tw0 = sc0.add(sc0), tw1 = sc1.add(sc1);
+            IntVector p0 = s0.fma(tw0, tw0).reinterpretAsInts()
+                    .lanewise(VectorOperators.BITWISE_BLEND, sc0.neg().fma(s0, ONE.sub(sc0)).reinterpretAsInts(), lo0);
+            IntVector p1 = s1.fma(tw1, tw1).reinterpretAsInts()
+                    .lanewise(VectorOperators.BITWISE_BLEND, sc1.neg().fma(s1, ONE.sub(sc1)).reinterpretAsInts(), lo1);
+            FloatVector q0 = p0.reinterpretAsFloats().div(sc0.fma(s0, ONE.add(sc0)));
+            FloatVector q1 = p1.reinterpretAsFloats().div(sc1.fma(s1, ONE.add(sc1)));
+            q0 = ONE.sub(q0).reinterpretAsInts().lanewise(VectorOperators.BITWISE_BLEND, q0.reinterpretAsInts(), lo0).reinterpretAsFloats();
+            q1 = ONE.sub(q1).reinterpretAsInts().lanewise(VectorOperators.BITWISE_BLEND, q1.reinterpretAsInts(), lo1).reinterpretAsFloats();
+            q0.reinterpretAsInts().lanewise(VectorOperators.XOR, x0.reinterpretAsInts().and(SIGN)).reinterpretAsFloats().intoArray(ya, i);
+            q1.reinterpretAsInts().lanewise(VectorOperators.XOR, x1.reinterpretAsInts().and(SIGN)).reinterpretAsFloats().intoArray(ya, i + LF);
+        }
+    }
+
+    /**
+     * sigmoid x = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0 (by the sign bit), e = exp(-|x|) = 2^n (1 + s),
+     * so that exp never overflows; |x| clamped at 104 (e = 0) with a NaN-keeping min. Within 1.5 ulp, or 1e-7
+     * absolute, of the staging path.
+     */
+    static void sigmoid(float[] xa, float[] ya, int from, int end) {
+        for (int i = from; i < end; i += 2 * LF) {
+            FloatVector x0 = FloatVector.fromArray(SF, xa, i), x1 = FloatVector.fromArray(SF, xa, i + LF);
+            FloatVector a0 = x0.abs().min(SIGMOID_MAX).neg(), a1 = x1.abs().min(SIGMOID_MAX).neg();
+            FloatVector sr0 = a0.fma(LOG2EF, ROUND127), sr1 = a1.fma(LOG2EF, ROUND127);
+            FloatVector n0 = sr0.sub(ROUND127), n1 = sr1.sub(ROUND127);
+            FloatVector r0 = n0.fma(M_LN2F_LO, n0.fma(M_LN2F_HI, a0)), r1 = n1.fma(M_LN2F_LO, n1.fma(M_LN2F_HI, a1));
+            FloatVector g0 = E6.fma(r0, E5).fma(r0, E4).fma(r0, E3).fma(r0, E2).mul(r0);
+            FloatVector g1 = E6.fma(r1, E5).fma(r1, E4).fma(r1, E3).fma(r1, E2).mul(r1);
+            FloatVector s0 = r0.fma(g0, r0), s1 = r1.fma(g1, r1);
+            FloatVector sc0 = sr0.reinterpretAsInts().sub(ROUNDF_BITS).max(IZERO).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector sc1 = sr1.reinterpretAsInts().sub(ROUNDF_BITS).max(IZERO).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            IntVector m0 = x0.reinterpretAsInts().lanewise(VectorOperators.ASHR, 31), m1 = x1.reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
+            FloatVector p0 = ONE.reinterpretAsInts().lanewise(VectorOperators.BITWISE_BLEND, s0.fma(sc0, sc0).reinterpretAsInts(), m0).reinterpretAsFloats();
+            FloatVector p1 = ONE.reinterpretAsInts().lanewise(VectorOperators.BITWISE_BLEND, s1.fma(sc1, sc1).reinterpretAsInts(), m1).reinterpretAsFloats();
+            p0.div(sc0.fma(s0, ONE.add(sc0))).intoArray(ya, i);
+            p1.div(sc1.fma(s1, ONE.add(sc1))).intoArray(ya, i + LF);
+        }
+    }
+
+    /**
+     * x sigmoid(2u), u = sqrt(2 / pi) (x + 0.044715 x^3), as the exact GELU's forward: x - |x| q for x >= 0 and
+     * -|x| q for x < 0 (one FMA, the addend x * 0 there), q = e / (1 + e), e = exp(-2|u|) = 2^n (1 + s) (0 for
+     * |x| >= 12, where |x| is clamped). The error of u grows e's by a factor 2|u|, but only where q's own weight
+     * in the result is small. Within 1.2 ulp, or 1e-7 absolute, of the staging path.
+     */
+    static void geluTanh(float[] xa, float[] ya, int from, int end) {
+        for (int i = from; i < end; i += 2 * LF) {
+            FloatVector x0 = FloatVector.fromArray(SF, xa, i), x1 = FloatVector.fromArray(SF, xa, i + LF);
+            IntVector xb0 = x0.reinterpretAsInts(), xb1 = x1.reinterpretAsInts();
+            FloatVector t0 = xb0.lanewise(VectorOperators.AND_NOT, SIGN).min(TWELVE).reinterpretAsFloats();
+            FloatVector t1 = xb1.lanewise(VectorOperators.AND_NOT, SIGN).min(TWELVE).reinterpretAsFloats();
+            FloatVector a0 = t0.mul(M_TWO_S).mul(t0.mul(t0).fma(GELU_C, ONE)), a1 = t1.mul(M_TWO_S).mul(t1.mul(t1).fma(GELU_C, ONE));
+            FloatVector sr0 = a0.fma(LOG2EF, ROUND127), sr1 = a1.fma(LOG2EF, ROUND127);
+            FloatVector n0 = sr0.sub(ROUND127), n1 = sr1.sub(ROUND127);
+            FloatVector r0 = n0.fma(M_LN2F_LO, n0.fma(M_LN2F_HI, a0)), r1 = n1.fma(M_LN2F_LO, n1.fma(M_LN2F_HI, a1));
+            FloatVector g0 = E6.fma(r0, E5).fma(r0, E4).fma(r0, E3).fma(r0, E2).mul(r0);
+            FloatVector g1 = E6.fma(r1, E5).fma(r1, E4).fma(r1, E3).fma(r1, E2).mul(r1);
+            FloatVector s0 = r0.fma(g0, r0), s1 = r1.fma(g1, r1);
+            FloatVector sc0 = sr0.reinterpretAsInts().sub(ROUNDF_BITS).max(IZERO).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector sc1 = sr1.reinterpretAsInts().sub(ROUNDF_BITS).max(IZERO).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector q0 = s0.fma(sc0, sc0).div(sc0.fma(s0, ONE.add(sc0))), q1 = s1.fma(sc1, sc1).div(sc1.fma(s1, ONE.add(sc1)));
+            IntVector m0 = xb0.lanewise(VectorOperators.ASHR, 31), m1 = xb1.lanewise(VectorOperators.ASHR, 31);
+            FloatVector xp0 = xb0.lanewise(VectorOperators.BITWISE_BLEND, x0.mul(ZERO).reinterpretAsInts(), m0).reinterpretAsFloats();
+            FloatVector xp1 = xb1.lanewise(VectorOperators.BITWISE_BLEND, x1.mul(ZERO).reinterpretAsInts(), m1).reinterpretAsFloats();
+            t0.neg().fma(q0, xp0).intoArray(ya, i);
+            t1.neg().fma(q1, xp1).intoArray(ya, i + LF);
+        }
+    }
+
     private static FloatVector fv(float c) {
         return FloatVector.broadcast(SF, c);
     }
@@ -305,14 +406,6 @@ final class CpuUnaryVector {
         for (int k = 0; k < n; k += L) load(x, k).abs().mul(c).intoArray(e, k);
     }
 
-    /** e[k] = -x^2 / 2. */
-    private static void halfSquare(double[] x, double[] e, int n) {
-        for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, k);
-            v.mul(v).mul(-0.5).intoArray(e, k);
-        }
-    }
-
     /** e[k] = -2 max(u, lo), u = c (v + 0.044715 v^3). */
     private static void geluTanhArg(double[] x, double[] e, int n, double lo) {
         for (int k = 0; k < n; k += L) {
@@ -327,26 +420,12 @@ final class CpuUnaryVector {
         for (int k = 0; k < n; k += L) store(DoubleVector.fromArray(SD, e, k).mul(load(dy, k)), dx, k);
     }
 
-    /** (1 - e) / (1 + e) with e = exp(-2|v|), v's sign; v itself below TANH_TINY. */
-    private static void tanh(double[] x, double[] e, double[] y, int n) {
-        for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, k), ek = DoubleVector.fromArray(SD, e, k);
-            DoubleVector t = bc(1.0).sub(ek).div(ek.add(1.0));
-            store(t.blend(t.neg(), v.lt(0.0)).blend(v, v.abs().lt(CpuUnaryF.TANH_TINY)), y, k);
-        }
-    }
-
     /** 1 - tanh^2 v = 4e / (1 + e)^2 with e = exp(-2|v|). */
     private static void tanhGrad(double[] e, double[] dy, double[] dx, int n) {
         for (int k = 0; k < n; k += L) {
             DoubleVector ek = DoubleVector.fromArray(SD, e, k), d = ek.add(1.0);
             store(ek.mul(4.0).div(d.mul(d)).mul(load(dy, k)), dx, k);
         }
-    }
-
-    /** 1 / (1 + e) with e = exp(-v). */
-    private static void sigmoid(double[] e, double[] y, int n) {
-        for (int k = 0; k < n; k += L) store(bc(1.0).div(DoubleVector.fromArray(SD, e, k).add(1.0)), y, k);
     }
 
     /** s (1 - s) = e / (1 + e)^2 with e = exp(-|v|). */
@@ -357,11 +436,6 @@ final class CpuUnaryVector {
         }
     }
 
-    /** v sigmoid(2u) = v / (1 + e) with e = exp(-2u). */
-    private static void geluTanh(double[] x, double[] e, double[] y, int n) {
-        for (int k = 0; k < n; k += L) store(load(x, k).div(DoubleVector.fromArray(SD, e, k).add(1.0)), y, k);
-    }
-
     /** s + 2 v u' s^2 e with s = sigmoid(2u), e = exp(-2u) (u clamped below so that e stays finite), + (v - v) for NaN at infinite v. */
     private static void geluTanhGrad(double[] x, double[] e, double[] dy, double[] dx, int n) {
         for (int k = 0; k < n; k += L) {
@@ -370,38 +444,6 @@ final class CpuUnaryVector {
             DoubleVector sg = bc(1.0).div(ek.add(1.0));
             DoubleVector g = v.mul(2.0).mul(du).mul(sg).mul(sg).mul(ek).add(sg).add(v.sub(v));
             store(g.mul(load(dy, k)), dx, k);
-        }
-    }
-
-    /** v Phi(v), e = exp(-v^2 / 2). */
-    private static void geluErf(double[] x, double[] e, double[] y, int n) {
-        for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, k), pdf = DoubleVector.fromArray(SD, e, k).mul(CpuUnaryF.INV_SQRT_2PI);
-            DoubleVector t = v.abs().min(64.0); // the cdf as below, written out so that C2 keeps it inlined
-            DoubleVector p = bc(CpuUnaryF.M_P5).fma(t, bc(CpuUnaryF.M_P4)).fma(t, bc(CpuUnaryF.M_P3))
-                    .fma(t, bc(CpuUnaryF.M_P2)).fma(t, bc(CpuUnaryF.M_P1)).fma(t, bc(CpuUnaryF.M_P0));
-            DoubleVector q = bc(CpuUnaryF.M_Q6).fma(t, bc(CpuUnaryF.M_Q5)).fma(t, bc(CpuUnaryF.M_Q4))
-                    .fma(t, bc(CpuUnaryF.M_Q3)).fma(t, bc(CpuUnaryF.M_Q2)).fma(t, bc(CpuUnaryF.M_Q1)).fma(t, bc(1.0));
-            DoubleVector tail = pdf.mul(p).div(q);
-            store(v.mul(bc(1.0).sub(tail).blend(tail, v.lt(0.0))), y, k);
-        }
-    }
-
-    /**
-     * Phi(v) + v pdf(v), e = exp(-v^2 / 2), with Phi(-|v|) = pdf(v) M(|v|) where v < 0 and 1 - that elsewhere
-     * (M: {@link CpuUnaryF#mills}).
-     */
-    private static void geluErfGrad(double[] x, double[] e, double[] dy, double[] dx, int n) {
-        for (int k = 0; k < n; k += L) {
-            DoubleVector v = load(x, k), pdf = DoubleVector.fromArray(SD, e, k).mul(CpuUnaryF.INV_SQRT_2PI);
-            DoubleVector t = v.abs().min(64.0);
-            DoubleVector p = bc(CpuUnaryF.M_P5).fma(t, bc(CpuUnaryF.M_P4)).fma(t, bc(CpuUnaryF.M_P3))
-                    .fma(t, bc(CpuUnaryF.M_P2)).fma(t, bc(CpuUnaryF.M_P1)).fma(t, bc(CpuUnaryF.M_P0));
-            DoubleVector q = bc(CpuUnaryF.M_Q6).fma(t, bc(CpuUnaryF.M_Q5)).fma(t, bc(CpuUnaryF.M_Q4))
-                    .fma(t, bc(CpuUnaryF.M_Q3)).fma(t, bc(CpuUnaryF.M_Q2)).fma(t, bc(CpuUnaryF.M_Q1)).fma(t, bc(1.0));
-            DoubleVector tail = pdf.mul(p).div(q);
-            DoubleVector cdf = bc(1.0).sub(tail).blend(tail, v.lt(0.0));
-            store(v.fma(pdf, cdf).mul(load(dy, k)), dx, k);
         }
     }
 
