@@ -7,6 +7,9 @@ package dev.nabla.runtime.cpu;
  * (normalise and scale; the input gradient) run in float, as PyTorch's CPU kernel does, which lets C2
  * vectorise them. The per-column weight and bias gradients walk the rows in order for a block of columns:
  * each column keeps its summation order (rows ascending, in double) and rows are read contiguously.
+ *
+ * <p>With the Vector API in use ({@link CpuGemm#VECTOR}) rows of at least one vector go to
+ * {@link CpuLayerNormVector}, which reads each row once; these plain loops are its twin.
  */
 final class CpuLayerNormF {
     private CpuLayerNormF() {}
@@ -16,6 +19,16 @@ final class CpuLayerNormF {
 
     static void forward(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd,
                         int rows, int cols, double eps, int grain) {
+        if (CpuGemm.VECTOR && CpuLayerNormVector.handles(cols)) {
+            CpuLayerNormVector.forward(x, w, b, out, mean, rstd, rows, cols, eps, grain);
+        } else {
+            forwardScalar(x, w, b, out, mean, rstd, rows, cols, eps, grain);
+        }
+    }
+
+    /** The plain-loop forward: the twin of {@link CpuLayerNormVector#forward}, and the path for narrow rows. */
+    static void forwardScalar(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd,
+                              int rows, int cols, double eps, int grain) {
         CpuThreads.parallelFor(rows, grain, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * cols;
@@ -44,6 +57,16 @@ final class CpuLayerNormF {
     /** dx per row; dw (if non-null) and db (if non-null) per column. */
     static void backward(float[] g, float[] x, float[] mean, float[] rstd, float[] w, float[] dx, float[] dw, float[] db,
                          int rows, int cols, int grain) {
+        if (CpuGemm.VECTOR && CpuLayerNormVector.handles(cols)) {
+            CpuLayerNormVector.backward(g, x, mean, rstd, w, dx, dw, db, rows, cols, grain);
+        } else {
+            backwardScalar(g, x, mean, rstd, w, dx, dw, db, rows, cols, grain);
+        }
+    }
+
+    /** The plain-loop backward: the twin of {@link CpuLayerNormVector#backward}, and the path for narrow rows. */
+    static void backwardScalar(float[] g, float[] x, float[] mean, float[] rstd, float[] w, float[] dx, float[] dw,
+                               float[] db, int rows, int cols, int grain) {
         CpuThreads.parallelFor(rows, grain, (from, to) -> {
             double[] gw = w == null ? null : new double[cols];
             for (int r = from; r < to; r++) {
