@@ -26,8 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CpuGemmVectorF {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Rows of the register tile. */
-    static final int MR = 8;
+    /**
+     * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of 32 registers), 6 with 256-bit ones
+     * (12 accumulators, two B vectors and an A broadcast in AVX2's 16 registers: 8 rows there spill to the stack
+     * every k step and ran at half of OpenBLAS's rate).
+     */
+    static final int MR = L >= 16 ? 8 : 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     private static final int KC = 256;
@@ -40,8 +44,11 @@ final class CpuGemmVectorF {
     private static final int SPLIT = 4;
     /** Micro-panels of A packed together (MP * MR rows x KC, with the B block within L2). */
     private static final int MP = 16;
-    /** Columns per packed block of B (a multiple of NR): KC x NC floats = 512 KiB, within L2. */
-    private static final int NC = Math.max(NR, 512 / NR * NR);
+    /**
+     * Columns per packed block of B (a multiple of NR): KC x NC floats, within L2 with room for A's panels and C
+     * (512 KiB with 512-bit vectors, on cores with 1 MiB or more of L2; 256 KiB with 256-bit ones).
+     */
+    private static final int NC = Math.max(NR, Integer.getInteger("nabla.gemm.nc", L >= 16 ? 512 : 256) / NR * NR);
     /** m * n * k at or below which the scalar direct loops win. */
     private static final long SMALL = 16 * 16 * 16;
     /**
@@ -147,8 +154,13 @@ final class CpuGemmVectorF {
                         }
                         for (int jr = 0; jr < nPanels; jr++) {
                             int cols = Math.min(NR, nc - jr * NR);
-                            kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
-                                    alpha, bt, rows, cols, tmp);
+                            if (MR == 8) {
+                                kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                        alpha, bt, rows, cols, tmp);
+                            } else {
+                                kernel6(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                        alpha, bt, rows, cols, tmp);
+                            }
                         }
                     }
                 }
@@ -350,6 +362,97 @@ final class CpuGemmVectorF {
         c61.intoArray(tmp, 6 * NR + L);
         c70.intoArray(tmp, 7 * NR);
         c71.intoArray(tmp, 7 * NR + L);
+        store(tmp, c, ci, ldc, alpha, beta, rows, cols);
+    }
+
+    /**
+     * {@link #kernel} for a 6-row tile (256-bit vectors). C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
+     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
+     * (rs = lda, ps = 1).
+     */
+    private static void kernel6(int kc, float[] a, int ai, int rs, int ps, float[] bp, int bi, float[] c, int ci, int ldc,
+                               float alpha, float beta, int rows, int cols, float[] tmp) {
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + rs]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        if (rows == MR && cols == NR && alpha == 1f && (beta == 0f || beta == 1f)) {
+            if (beta == 0f) {
+                c00.intoArray(c, ci);
+                c01.intoArray(c, ci + L);
+                ci += ldc;
+                c10.intoArray(c, ci);
+                c11.intoArray(c, ci + L);
+                ci += ldc;
+                c20.intoArray(c, ci);
+                c21.intoArray(c, ci + L);
+                ci += ldc;
+                c30.intoArray(c, ci);
+                c31.intoArray(c, ci + L);
+                ci += ldc;
+                c40.intoArray(c, ci);
+                c41.intoArray(c, ci + L);
+                ci += ldc;
+                c50.intoArray(c, ci);
+                c51.intoArray(c, ci + L);
+            } else {
+                c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+                c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+                ci += ldc;
+                c10.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+                c11.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+                ci += ldc;
+                c20.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+                c21.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+                ci += ldc;
+                c30.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+                c31.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+                ci += ldc;
+                c40.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+                c41.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+                ci += ldc;
+                c50.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+                c51.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+            }
+            return;
+        }
+        c00.intoArray(tmp, 0 * NR);
+        c01.intoArray(tmp, 0 * NR + L);
+        c10.intoArray(tmp, 1 * NR);
+        c11.intoArray(tmp, 1 * NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
         store(tmp, c, ci, ldc, alpha, beta, rows, cols);
     }
 
