@@ -44,11 +44,8 @@ final class CpuGemmVectorD {
     private static final int SPLIT = 4;
     /** Micro-panels of A packed together (MP * MR rows x KC, with the B block within L2). */
     private static final int MP = 16;
-    /**
-     * Columns per packed block of B (a multiple of NR): KC x NC doubles, within L2 with room for A's panels and C
-     * (512 KiB with 512-bit vectors, on cores with 1 MiB or more of L2; 256 KiB with 256-bit ones).
-     */
-    private static final int NC = Math.max(NR, (L >= 8 ? 256 : 128) / NR * NR);
+    /** Columns per packed block of B (a multiple of NR): KC x NC doubles = 512 KiB, within L2. */
+    private static final int NC = Math.max(NR, 256 / NR * NR);
     /** m * n * k at or below which the scalar direct loops win. */
     private static final long SMALL = 16 * 16 * 16;
     /**
