@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
  * register per k step, written to C once at the end (alpha, beta applied there; beta == 0 does not read C).
  * Partial tiles at the edges compute on the zero padding and store through a small buffer. A transposed A is
- * packed MP micro-panels at a time (MP * MR x KC); a plain A is read in place, MR rows of it (packing it, a
- * transpose, cost 10-25% of the time of products with N near 128), and only a last partial micro-panel is
- * packed. The summation order of every element is the same whatever the split. Products too small for the
+ * packed MP micro-panels at a time (MP * MR x KC); a plain A one micro-panel at a time, each packed panel MR of
+ * A's rows of kc, so that packed and in-place panels read alike; with 512-bit vectors a full panel of a plain A
+ * is read in place instead (packing it in the earlier interleaved layout, a transpose, cost 10-25% of the time
+ * of products with N near 128). The summation order of every element is the same whatever the split. Products too small for the
  * tile, or of a single row, go to {@link CpuGemmScalar}.
  * The float32 class {@link CpuGemmVectorF} is the same code with FloatVector.
  */
@@ -27,11 +28,12 @@ final class CpuGemmVectorD {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /**
-     * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of 32 registers), 6 with 256-bit ones
-     * (12 accumulators, two B vectors and an A broadcast in AVX2's 16 registers: 8 rows there spill to the stack
-     * every k step and ran at half of OpenBLAS's rate).
+     * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of 32 registers), 5 with 256-bit ones
+     * (10 accumulators, two B vectors and an A broadcast in AVX2's 16 registers), as in {@link CpuGemmVectorF}.
      */
-    static final int MR = L >= 8 ? 8 : 6;
+    static final int MR = L >= 8 ? 8 : 5;
+    /** Whether full panels of a plain A are read in place rather than packed (see {@link #block}). */
+    private static final boolean IN_PLACE_A = MR == 8;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     private static final int KC = 256;
@@ -44,8 +46,9 @@ final class CpuGemmVectorD {
     private static final int SPLIT = 4;
     /** Micro-panels of A packed together (MP * MR rows x KC, with the B block within L2). */
     private static final int MP = 16;
+    /**
     /** Columns per packed block of B (a multiple of NR): KC x NC doubles = 512 KiB, within L2. */
-    private static final int NC = Math.max(NR, 256 / NR * NR);
+    private static final int NC = 256 / NR * NR;
     /** m * n * k at or below which the scalar direct loops win. */
     private static final long SMALL = 16 * 16 * 16;
     /**
@@ -137,25 +140,25 @@ final class CpuGemmVectorD {
                     if (transA) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
                     for (int r0 = g; r0 < gEnd; r0 += MR) {
                         int rows = Math.min(MR, i1 - r0);
-                        // A full panel of A (not transposed) is read in place: MR rows, each contiguous.
+                        // With 512-bit vectors a full panel of A (not transposed) is read in place: MR rows, each
+                        // contiguous. With 256-bit ones it is packed (see CpuGemmVectorF).
                         double[] src = ap;
-                        int ai = (r0 - g) * kc, rs = 1, ps = MR;
-                        if (!transA && rows == MR) {
+                        int ai = (r0 - g) * kc, rs = kc;
+                        if (!transA && rows == MR && IN_PLACE_A) {
                             src = a;
                             ai = aOff + r0 * lda + p0;
                             rs = lda;
-                            ps = 1;
                         } else if (!transA) {
-                            packA(false, a, aOff, lda, r0, i1, p0, kc, ap);
+                            packA(false, a, aOff, lda, r0, Math.min(i1, r0 + MR), p0, kc, ap);
                             ai = 0;
                         }
                         for (int jr = 0; jr < nPanels; jr++) {
                             int cols = Math.min(NR, nc - jr * NR);
                             if (MR == 8) {
-                                kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                kernel(kc, src, ai, rs, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             } else {
-                                kernel6(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                kernel5(kc, src, ai, rs, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             }
                         }
@@ -213,43 +216,32 @@ final class CpuGemmVectorD {
     }
 
     /**
-     * Rows [i0, i1) of op(A)[., p0 .. p0+kc] as consecutive micro-panels: row i at
-     * ap[((i-i0)/MR)*MR*kc + p*MR + (i-i0)%MR]; rows of the last panel past i1 are zero.
+     * Rows [i0, i1) of op(A)[., p0 .. p0+kc] as consecutive micro-panels, each MR rows of kc: row i at
+     * ap[(i-i0)*kc + p] (the layout of A's own rows, so that the kernel reads packed and in-place panels alike);
+     * rows of the last panel past i1 are zero.
      */
     private static void packA(boolean transA, double[] a, int aOff, int lda, int i0, int i1, int p0, int kc, double[] ap) {
-        int rowsAll = i1 - i0, full = rowsAll / MR, rem = rowsAll % MR;
+        int rowsAll = i1 - i0, padded = roundUp(rowsAll, MR);
         if (!transA) {
-            for (int i = 0; i < rowsAll; i++) {
-                int src = aOff + (i0 + i) * lda + p0, dst = (i / MR) * MR * kc + i % MR;
-                for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
-            }
-            if (rem != 0) {
-                int dst = full * MR * kc;
-                for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0.0;
-            }
-            return;
-        }
-        // op(A) row i is column i of A: along each of A's rows, every MR consecutive elements are one
-        // micro-panel's step p, copied whole. (A DoubleVector of MR lanes is no faster here, and on JDK 17 its
-        // store is not intrinsified next to the kernel's wider species.)
-        for (int p = 0; p < kc; p++) {
-            int src = aOff + (p0 + p) * lda + i0, dst = p * MR;
-            for (int q = 0; q < full; q++, src += MR, dst += MR * kc) {
-                for (int r = 0; r < MR; r++) ap[dst + r] = a[src + r];
-            }
-            if (rem != 0) {
-                for (int r = 0; r < rem; r++) ap[dst + r] = a[src + r];
-                for (int r = rem; r < MR; r++) ap[dst + r] = 0.0;
+            for (int i = 0; i < rowsAll; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, ap, i * kc, kc);
+        } else {
+            // op(A) row i is column i of A: each of A's rows gives step p of MR rows at a time (contiguous reads,
+            // MR sequential write streams).
+            for (int q = 0; q < rowsAll; q += MR) {
+                int rows = Math.min(MR, rowsAll - q), dst = q * kc;
+                for (int p = 0, src = aOff + p0 * lda + i0 + q; p < kc; p++, src += lda) {
+                    for (int r = 0; r < rows; r++) ap[dst + r * kc + p] = a[src + r];
+                }
             }
         }
+        if (padded > rowsAll) java.util.Arrays.fill(ap, rowsAll * kc, padded * kc, 0.0);
     }
 
     /**
      * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
-     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
-     * (rs = lda, ps = 1).
+     * of the A micro-panel is {@code a[ai + r * rs + p]}: packed (rs = kc) or rows of A in place (rs = lda).
      */
-    private static void kernel(int kc, double[] a, int ai, int rs, int ps, double[] bp, int bi, double[] c, int ci, int ldc,
+    private static void kernel(int kc, double[] a, int ai, int rs, double[] bp, int bi, double[] c, int ci, int ldc,
                                double alpha, double beta, int rows, int cols, double[] tmp) {
         int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         DoubleVector z = DoubleVector.zero(S);
@@ -261,7 +253,7 @@ final class CpuGemmVectorD {
         DoubleVector c50 = z, c51 = z;
         DoubleVector c60 = z, c61 = z;
         DoubleVector c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
+        for (int p = 0; p < kc; p++, ai++, bi += NR) {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bi), b1 = DoubleVector.fromArray(S, bp, bi + L);
             DoubleVector a0 = DoubleVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -363,40 +355,37 @@ final class CpuGemmVectorD {
     }
 
     /**
-     * {@link #kernel} for a 6-row tile (256-bit vectors). C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
-     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
-     * (rs = lda, ps = 1).
+     * {@link #kernel} for a 5-row tile (256-bit vectors). Every index in the k loop is the loop counter plus a
+     * loop-invariant offset (times a constant for B), so that C2 can move the bounds checks out of the loop (see
+     * {@link CpuGemmVectorF}).
      */
-    private static void kernel6(int kc, double[] a, int ai, int rs, int ps, double[] bp, int bi, double[] c, int ci, int ldc,
+    private static void kernel5(int kc, double[] a, int ai, int rs, double[] bp, int bi, double[] c, int ci, int ldc,
                                double alpha, double beta, int rows, int cols, double[] tmp) {
-        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
+        int a1 = ai + rs, a2 = ai + 2 * rs, a3 = ai + 3 * rs, a4 = ai + 4 * rs;
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z;
         DoubleVector c10 = z, c11 = z;
         DoubleVector c20 = z, c21 = z;
         DoubleVector c30 = z, c31 = z;
         DoubleVector c40 = z, c41 = z;
-        DoubleVector c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
-            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi), b1 = DoubleVector.fromArray(S, bp, bi + L);
-            DoubleVector a0 = DoubleVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            DoubleVector a1 = DoubleVector.broadcast(S, a[ai + rs]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            DoubleVector a2 = DoubleVector.broadcast(S, a[ai + r2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            DoubleVector a3 = DoubleVector.broadcast(S, a[ai + r3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            DoubleVector a4 = DoubleVector.broadcast(S, a[ai + r4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            DoubleVector a5 = DoubleVector.broadcast(S, a[ai + r5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
+        for (int p = 0; p < kc; p++) {
+            int bj = bi + p * NR;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bj), b1 = DoubleVector.fromArray(S, bp, bj + L);
+            DoubleVector v0 = DoubleVector.broadcast(S, a[ai + p]);
+            c00 = v0.fma(b0, c00);
+            c01 = v0.fma(b1, c01);
+            DoubleVector v1 = DoubleVector.broadcast(S, a[a1 + p]);
+            c10 = v1.fma(b0, c10);
+            c11 = v1.fma(b1, c11);
+            DoubleVector v2 = DoubleVector.broadcast(S, a[a2 + p]);
+            c20 = v2.fma(b0, c20);
+            c21 = v2.fma(b1, c21);
+            DoubleVector v3 = DoubleVector.broadcast(S, a[a3 + p]);
+            c30 = v3.fma(b0, c30);
+            c31 = v3.fma(b1, c31);
+            DoubleVector v4 = DoubleVector.broadcast(S, a[a4 + p]);
+            c40 = v4.fma(b0, c40);
+            c41 = v4.fma(b1, c41);
         }
         if (rows == MR && cols == NR && alpha == 1.0 && (beta == 0.0 || beta == 1.0)) {
             if (beta == 0.0) {
@@ -414,9 +403,6 @@ final class CpuGemmVectorD {
                 ci += ldc;
                 c40.intoArray(c, ci);
                 c41.intoArray(c, ci + L);
-                ci += ldc;
-                c50.intoArray(c, ci);
-                c51.intoArray(c, ci + L);
             } else {
                 c00.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
                 c01.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
@@ -432,9 +418,6 @@ final class CpuGemmVectorD {
                 ci += ldc;
                 c40.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
                 c41.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c50.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c51.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
             }
             return;
         }
@@ -448,8 +431,6 @@ final class CpuGemmVectorD {
         c31.intoArray(tmp, 3 * NR + L);
         c40.intoArray(tmp, 4 * NR);
         c41.intoArray(tmp, 4 * NR + L);
-        c50.intoArray(tmp, 5 * NR);
-        c51.intoArray(tmp, 5 * NR + L);
         store(tmp, c, ci, ldc, alpha, beta, rows, cols);
     }
 

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
  * register per k step, written to C once at the end (alpha, beta applied there; beta == 0 does not read C).
  * Partial tiles at the edges compute on the zero padding and store through a small buffer. A transposed A is
- * packed MP micro-panels at a time (MP * MR x KC); a plain A is read in place, MR rows of it (packing it, a
- * transpose, cost 10-25% of the time of products with N near 128), and only a last partial micro-panel is
- * packed. The summation order of every element is the same whatever the split. Products too small for the
+ * packed MP micro-panels at a time (MP * MR x KC); a plain A one micro-panel at a time, each packed panel MR of
+ * A's rows of kc, so that packed and in-place panels read alike; with 512-bit vectors a full panel of a plain A
+ * is read in place instead (packing it in the earlier interleaved layout, a transpose, cost 10-25% of the time
+ * of products with N near 128). The summation order of every element is the same whatever the split. Products too small for the
  * tile, or of a single row, go to {@link CpuGemmScalar}.
  * The float64 class {@link CpuGemmVectorD} is the same code with DoubleVector.
  */
@@ -27,11 +28,14 @@ final class CpuGemmVectorF {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /**
-     * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of 32 registers), 6 with 256-bit ones
-     * (12 accumulators, two B vectors and an A broadcast in AVX2's 16 registers: 8 rows there spill to the stack
-     * every k step and ran at half of OpenBLAS's rate).
+     * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of 32 registers), 5 with 256-bit ones
+     * (10 accumulators, two B vectors and an A broadcast in AVX2's 16 registers). On Zen 3 with JDK 17, 8 rows
+     * (19 live vectors) ran at 40-50 GFLOP/s against OpenBLAS's 89, 6 rows at 40-72 from one JVM to the next,
+     * 5 rows at 70-76 (80-85 on JDK 25).
      */
-    static final int MR = L >= 16 ? 8 : 6;
+    static final int MR = L >= 16 ? 8 : 5;
+    /** Whether full panels of a plain A are read in place rather than packed (see {@link #block}). */
+    private static final boolean IN_PLACE_A = MR == 8;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     private static final int KC = 256;
@@ -140,25 +144,27 @@ final class CpuGemmVectorF {
                     if (transA) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
                     for (int r0 = g; r0 < gEnd; r0 += MR) {
                         int rows = Math.min(MR, i1 - r0);
-                        // A full panel of A (not transposed) is read in place: MR rows, each contiguous.
+                        // With 512-bit vectors a full panel of A (not transposed) is read in place: MR rows, each
+                        // contiguous. With 256-bit ones it is packed: on Zen 3, in place ran at 40 to 75 GFLOP/s
+                        // depending on where the arrays lay (rows of A lda apart contending with the B panel for L1
+                        // sets, from one allocation to the next in the same JVM); packed, at 72-78.
                         float[] src = ap;
-                        int ai = (r0 - g) * kc, rs = 1, ps = MR;
-                        if (!transA && rows == MR) {
+                        int ai = (r0 - g) * kc, rs = kc;
+                        if (!transA && rows == MR && IN_PLACE_A) {
                             src = a;
                             ai = aOff + r0 * lda + p0;
                             rs = lda;
-                            ps = 1;
                         } else if (!transA) {
-                            packA(false, a, aOff, lda, r0, i1, p0, kc, ap);
+                            packA(false, a, aOff, lda, r0, Math.min(i1, r0 + MR), p0, kc, ap);
                             ai = 0;
                         }
                         for (int jr = 0; jr < nPanels; jr++) {
                             int cols = Math.min(NR, nc - jr * NR);
                             if (MR == 8) {
-                                kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                kernel(kc, src, ai, rs, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             } else {
-                                kernel6(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                kernel5(kc, src, ai, rs, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             }
                         }
@@ -216,43 +222,32 @@ final class CpuGemmVectorF {
     }
 
     /**
-     * Rows [i0, i1) of op(A)[., p0 .. p0+kc] as consecutive micro-panels: row i at
-     * ap[((i-i0)/MR)*MR*kc + p*MR + (i-i0)%MR]; rows of the last panel past i1 are zero.
+     * Rows [i0, i1) of op(A)[., p0 .. p0+kc] as consecutive micro-panels, each MR rows of kc: row i at
+     * ap[(i-i0)*kc + p] (the layout of A's own rows, so that the kernel reads packed and in-place panels alike);
+     * rows of the last panel past i1 are zero.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int i1, int p0, int kc, float[] ap) {
-        int rowsAll = i1 - i0, full = rowsAll / MR, rem = rowsAll % MR;
+        int rowsAll = i1 - i0, padded = roundUp(rowsAll, MR);
         if (!transA) {
-            for (int i = 0; i < rowsAll; i++) {
-                int src = aOff + (i0 + i) * lda + p0, dst = (i / MR) * MR * kc + i % MR;
-                for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
-            }
-            if (rem != 0) {
-                int dst = full * MR * kc;
-                for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0f;
-            }
-            return;
-        }
-        // op(A) row i is column i of A: along each of A's rows, every MR consecutive elements are one
-        // micro-panel's step p, copied whole. (A FloatVector of MR lanes is no faster here, and on JDK 17 its
-        // store is not intrinsified next to the kernel's wider species.)
-        for (int p = 0; p < kc; p++) {
-            int src = aOff + (p0 + p) * lda + i0, dst = p * MR;
-            for (int q = 0; q < full; q++, src += MR, dst += MR * kc) {
-                for (int r = 0; r < MR; r++) ap[dst + r] = a[src + r];
-            }
-            if (rem != 0) {
-                for (int r = 0; r < rem; r++) ap[dst + r] = a[src + r];
-                for (int r = rem; r < MR; r++) ap[dst + r] = 0f;
+            for (int i = 0; i < rowsAll; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, ap, i * kc, kc);
+        } else {
+            // op(A) row i is column i of A: each of A's rows gives step p of MR rows at a time (contiguous reads,
+            // MR sequential write streams).
+            for (int q = 0; q < rowsAll; q += MR) {
+                int rows = Math.min(MR, rowsAll - q), dst = q * kc;
+                for (int p = 0, src = aOff + p0 * lda + i0 + q; p < kc; p++, src += lda) {
+                    for (int r = 0; r < rows; r++) ap[dst + r * kc + p] = a[src + r];
+                }
             }
         }
+        if (padded > rowsAll) java.util.Arrays.fill(ap, rowsAll * kc, padded * kc, 0f);
     }
 
     /**
      * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
-     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
-     * (rs = lda, ps = 1).
+     * of the A micro-panel is {@code a[ai + r * rs + p]}: packed (rs = kc) or rows of A in place (rs = lda).
      */
-    private static void kernel(int kc, float[] a, int ai, int rs, int ps, float[] bp, int bi, float[] c, int ci, int ldc,
+    private static void kernel(int kc, float[] a, int ai, int rs, float[] bp, int bi, float[] c, int ci, int ldc,
                                float alpha, float beta, int rows, int cols, float[] tmp) {
         int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         FloatVector z = FloatVector.zero(S);
@@ -264,7 +259,7 @@ final class CpuGemmVectorF {
         FloatVector c50 = z, c51 = z;
         FloatVector c60 = z, c61 = z;
         FloatVector c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
+        for (int p = 0; p < kc; p++, ai++, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
@@ -366,40 +361,37 @@ final class CpuGemmVectorF {
     }
 
     /**
-     * {@link #kernel} for a 6-row tile (256-bit vectors). C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
-     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
-     * (rs = lda, ps = 1).
+     * {@link #kernel} for a 5-row tile (256-bit vectors). Every index in the k loop is the loop counter plus a
+     * loop-invariant offset (times a constant for B), so that C2 can move the bounds checks out of the loop (with
+     * 6 rows, JDK 25 ran this form at 84-89 GFLOP/s against 48-88 for stepped indices; JDK 17 alike for 5 rows).
      */
-    private static void kernel6(int kc, float[] a, int ai, int rs, int ps, float[] bp, int bi, float[] c, int ci, int ldc,
+    private static void kernel5(int kc, float[] a, int ai, int rs, float[] bp, int bi, float[] c, int ci, int ldc,
                                float alpha, float beta, int rows, int cols, float[] tmp) {
-        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
+        int a1 = ai + rs, a2 = ai + 2 * rs, a3 = ai + 3 * rs, a4 = ai + 4 * rs;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z;
-        FloatVector c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[ai + rs]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
+        for (int p = 0; p < kc; p++) {
+            int bj = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bj), b1 = FloatVector.fromArray(S, bp, bj + L);
+            FloatVector v0 = FloatVector.broadcast(S, a[ai + p]);
+            c00 = v0.fma(b0, c00);
+            c01 = v0.fma(b1, c01);
+            FloatVector v1 = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = v1.fma(b0, c10);
+            c11 = v1.fma(b1, c11);
+            FloatVector v2 = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = v2.fma(b0, c20);
+            c21 = v2.fma(b1, c21);
+            FloatVector v3 = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = v3.fma(b0, c30);
+            c31 = v3.fma(b1, c31);
+            FloatVector v4 = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = v4.fma(b0, c40);
+            c41 = v4.fma(b1, c41);
         }
         if (rows == MR && cols == NR && alpha == 1f && (beta == 0f || beta == 1f)) {
             if (beta == 0f) {
@@ -417,9 +409,6 @@ final class CpuGemmVectorF {
                 ci += ldc;
                 c40.intoArray(c, ci);
                 c41.intoArray(c, ci + L);
-                ci += ldc;
-                c50.intoArray(c, ci);
-                c51.intoArray(c, ci + L);
             } else {
                 c00.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
                 c01.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
@@ -435,9 +424,6 @@ final class CpuGemmVectorF {
                 ci += ldc;
                 c40.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
                 c41.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c50.add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c51.add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
             }
             return;
         }
@@ -451,8 +437,6 @@ final class CpuGemmVectorF {
         c31.intoArray(tmp, 3 * NR + L);
         c40.intoArray(tmp, 4 * NR);
         c41.intoArray(tmp, 4 * NR + L);
-        c50.intoArray(tmp, 5 * NR);
-        c51.intoArray(tmp, 5 * NR + L);
         store(tmp, c, ci, ldc, alpha, beta, rows, cols);
     }
 
