@@ -56,9 +56,18 @@ public final class Autograd {
      * when some input requires a gradient. Returns {@code out}.
      */
     public static Tensor record(Tensor out, String op, Tensor[] inputs, GradFn fn) {
+        return record(out, op, inputs, fn, null);
+    }
+
+    /**
+     * As {@link #record(Tensor, String, Tensor[], GradFn)}, with {@code onFree} run once when a backward
+     * without retainGraph has used the rule (to close what only the rule needed). Not run when nothing is
+     * recorded or the graph is never freed: what it closes must be owned elsewhere too (a scope).
+     */
+    public static Tensor record(Tensor out, String op, Tensor[] inputs, GradFn fn, Runnable onFree) {
         if (needsGrad(inputs)) {
             out.requiresGrad = true;
-            out.gradFn = new Node(op, inputs.clone(), fn);
+            out.gradFn = new Node(op, inputs.clone(), fn, onFree);
         }
         return out;
     }

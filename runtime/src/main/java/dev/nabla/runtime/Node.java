@@ -5,11 +5,18 @@ final class Node {
     final String op;
     final Tensor[] inputs;
     private GradFn fn;
+    /** Run once when the graph is freed: an op's saved internals go back to the allocator then, not at scope end. */
+    private Runnable onFree;
 
     Node(String op, Tensor[] inputs, GradFn fn) {
+        this(op, inputs, fn, null);
+    }
+
+    Node(String op, Tensor[] inputs, GradFn fn, Runnable onFree) {
         this.op = op;
         this.inputs = inputs;
         this.fn = fn;
+        this.onFree = onFree;
     }
 
     Tensor[] apply(Tensor grad) {
@@ -21,5 +28,10 @@ final class Node {
     }
 
     /** Drops the saved tensors, as PyTorch does after a backward without retain_graph. */
-    void free() { fn = null; }
+    void free() {
+        fn = null;
+        Runnable r = onFree;
+        onFree = null;
+        if (r != null) r.run();
+    }
 }

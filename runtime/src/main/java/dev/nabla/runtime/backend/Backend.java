@@ -20,6 +20,12 @@ public interface Backend {
 
     Buffer full(DType dtype, long size, double value);
 
+    /**
+     * A buffer whose every element the caller writes before anything reads it. By default {@link #allocate}
+     * (zero-filled); a backend may skip the fill.
+     */
+    default Buffer allocateForOverwrite(DType dtype, long size) { return allocate(dtype, size); }
+
     /** A buffer holding a copy of {@code array} (float[], double[], int[] or long[]) converted to {@code dtype}. */
     Buffer fromArray(Object array, DType dtype);
 

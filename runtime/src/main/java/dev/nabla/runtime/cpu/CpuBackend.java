@@ -103,6 +103,8 @@ public final class CpuBackend implements Backend {
 
     @Override public Buffer allocate(DType dtype, long size) { return alloc(dtype, size); }
 
+    @Override public Buffer allocateForOverwrite(DType dtype, long size) { return allocUninitialized(dtype, size); }
+
     @Override public Buffer full(DType dtype, long size, double value) {
         CpuBuffer b = allocUninitialized(dtype, size); // filled below: one pass, not a zeroing pass and a fill
         fill(b, 0, size, value);

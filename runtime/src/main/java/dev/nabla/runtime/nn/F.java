@@ -73,6 +73,18 @@ public final class F {
         return AttentionOps.scaledDotProductAttention(q, k, v, keyPaddingMask, causal, scale);
     }
 
+    /**
+     * Multi-head self-attention on a packed projection qkv [b, t, 3 c] (q, k, v per token, heads in order), giving
+     * the heads concatenated [b, t, c]; see {@link PackedAttentionOps}. scale 1/sqrt(c / heads).
+     */
+    public static Tensor selfAttentionPacked(Tensor qkv, int heads, Tensor keyPaddingMask, boolean causal) {
+        return PackedAttentionOps.selfAttention(qkv, heads, keyPaddingMask, causal, Double.NaN);
+    }
+
+    public static Tensor selfAttentionPacked(Tensor qkv, int heads, Tensor keyPaddingMask, boolean causal, double scale) {
+        return PackedAttentionOps.selfAttention(qkv, heads, keyPaddingMask, causal, scale);
+    }
+
     public static Tensor embedding(Tensor weight, Tensor indices) { return IndexOps.embedding(weight, indices); }
 
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {

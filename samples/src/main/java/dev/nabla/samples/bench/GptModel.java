@@ -69,13 +69,11 @@ final class GptModel implements AutoCloseable {
     }
 
     private Tensor block(Tensor x, Block b) {
-        int bt = c.batch(), t = c.ctx(), w = c.width(), hs = c.heads(), d = w / hs;
+        int bt = c.batch(), t = c.ctx(), w = c.width(), hs = c.heads();
         Tensor h = F.layerNorm(x, new int[]{w}, b.ln1w(), b.ln1b(), 1e-5).reshape(bt * t, w);
-        Tensor qkv = Params.linear(h, b.wqkv(), b.bqkv()).reshape(bt, t, 3, hs, d).permute(2, 0, 3, 1, 4);
-        Tensor q = qkv.narrow(0, 0, 1).reshape(bt, hs, t, d);
-        Tensor k = qkv.narrow(0, 1, 1).reshape(bt, hs, t, d);
-        Tensor v = qkv.narrow(0, 2, 1).reshape(bt, hs, t, d);
-        Tensor a = F.scaledDotProductAttention(q, k, v, null, true).permute(0, 2, 1, 3).reshape(bt * t, w);
+        // q, k and v per token, heads in order (PyTorch's qkv.view(B, T, 3, H, D) layout), attended in place
+        Tensor qkv = Params.linear(h, b.wqkv(), b.bqkv()).reshape(bt, t, 3 * w);
+        Tensor a = F.selfAttentionPacked(qkv, hs, null, true).reshape(bt * t, w);
         x = x.add(Params.linear(a, b.wo(), b.bo()).reshape(bt, t, w));
         h = F.layerNorm(x, new int[]{w}, b.ln2w(), b.ln2b(), 1e-5).reshape(bt * t, w);
         h = Params.linear(Params.linear(h, b.w1(), b.b1()).gelu(), b.w2(), b.b2());
