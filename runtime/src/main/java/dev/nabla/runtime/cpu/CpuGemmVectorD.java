@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
  * register per k step, written to C once at the end (alpha, beta applied there; beta == 0 does not read C).
  * Partial tiles at the edges compute on the zero padding and store through a small buffer. A transposed A is
- * packed MP micro-panels at a time (MP * MR x KC); a plain A one micro-panel at a time, each packed panel MR of
- * A's rows of kc, so that packed and in-place panels read alike; with 512-bit vectors a full panel of a plain A
- * is read in place instead (packing it in the earlier interleaved layout, a transpose, cost 10-25% of the time
- * of products with N near 128). The summation order of every element is the same whatever the split. Products too small for the
+ * packed MP micro-panels at a time (MP * MR x KC). With 512-bit vectors (8-row tile) packed panels are
+ * interleaved (step p's MR elements together) and a full panel of a plain A is read in place, MR rows of it
+ * (packing it, a transpose, cost 10-25% of the time of products with N near 128); only a last partial
+ * micro-panel is packed. With 256-bit vectors (5-row tile) a plain A is packed one micro-panel at a time, and
+ * every packed panel is MR rows of kc, as A's own rows lie. The summation order of every element is the same
+ * whatever the split. Products too small for the
  * tile, or of a single row, go to {@link CpuGemmScalar}.
  * The float32 class {@link CpuGemmVectorF} is the same code with FloatVector.
  */
@@ -114,9 +116,7 @@ final class CpuGemmVectorD {
      * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so
      * that the product forks once: a range of columns packs only its own B but, for a transposed A, all of A;
      * a range of rows packs all of B. Columns unless their micro-panels divide badly (over 25% idle) or an A
-     * that is packed (transposed, or with 256-bit vectors any A) is the larger operand: on Zen 3 the Transformer's
-     * [2048, 512] x [512, 128] products, split by columns into 8 blocks that each packed all of A, ran at 80
-     * GFLOP/s on two threads inside a training step, and the packing took 7% of the step.
+     * that is packed (transposed, or with 256-bit vectors any A) is the larger operand (see CpuGemmVectorF).
      */
     private static boolean splitColumns(boolean transA, int m, int n, int nPanels, int chunks) {
         int perChunk = (nPanels + chunks - 1) / chunks;
@@ -145,11 +145,12 @@ final class CpuGemmVectorD {
                         // With 512-bit vectors a full panel of A (not transposed) is read in place: MR rows, each
                         // contiguous. With 256-bit ones it is packed (see CpuGemmVectorF).
                         double[] src = ap;
-                        int ai = (r0 - g) * kc, rs = kc;
+                        int ai = (r0 - g) * kc, rs = IN_PLACE_A ? 1 : kc, ps = IN_PLACE_A ? MR : 1;
                         if (!transA && rows == MR && IN_PLACE_A) {
                             src = a;
                             ai = aOff + r0 * lda + p0;
                             rs = lda;
+                            ps = 1;
                         } else if (!transA) {
                             packA(false, a, aOff, lda, r0, Math.min(i1, r0 + MR), p0, kc, ap);
                             ai = 0;
@@ -157,7 +158,7 @@ final class CpuGemmVectorD {
                         for (int jr = 0; jr < nPanels; jr++) {
                             int cols = Math.min(NR, nc - jr * NR);
                             if (MR == 8) {
-                                kernel(kc, src, ai, rs, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             } else {
                                 kernel5(kc, src, ai, rs, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
@@ -220,9 +221,14 @@ final class CpuGemmVectorD {
     /**
      * Rows [i0, i1) of op(A)[., p0 .. p0+kc] as consecutive micro-panels, each MR rows of kc: row i at
      * ap[(i-i0)*kc + p] (the layout of A's own rows, so that the kernel reads packed and in-place panels alike);
-     * rows of the last panel past i1 are zero.
+     * rows of the last panel past i1 are zero. The 8-row kernel's panels are interleaved instead
+     * ({@link #packInterleaved}): there a transposed A packs by plain copies.
      */
     private static void packA(boolean transA, double[] a, int aOff, int lda, int i0, int i1, int p0, int kc, double[] ap) {
+        if (IN_PLACE_A) {
+            packInterleaved(transA, a, aOff, lda, i0, i1, p0, kc, ap);
+            return;
+        }
         int rowsAll = i1 - i0, padded = roundUp(rowsAll, MR);
         if (!transA) {
             for (int i = 0; i < rowsAll; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, ap, i * kc, kc);
@@ -240,10 +246,43 @@ final class CpuGemmVectorD {
     }
 
     /**
-     * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
-     * of the A micro-panel is {@code a[ai + r * rs + p]}: packed (rs = kc) or rows of A in place (rs = lda).
+     * {@link #packA} for the 8-row kernel (512-bit vectors): row i at ap[((i-i0)/MR)*MR*kc + p*MR + (i-i0)%MR],
+     * each step's MR elements together (read with rs = 1, ps = MR); rows of the last panel past i1 are zero.
      */
-    private static void kernel(int kc, double[] a, int ai, int rs, double[] bp, int bi, double[] c, int ci, int ldc,
+    private static void packInterleaved(boolean transA, double[] a, int aOff, int lda, int i0, int i1, int p0, int kc, double[] ap) {
+        int rowsAll = i1 - i0, full = rowsAll / MR, rem = rowsAll % MR;
+        if (!transA) {
+            for (int i = 0; i < rowsAll; i++) {
+                int src = aOff + (i0 + i) * lda + p0, dst = (i / MR) * MR * kc + i % MR;
+                for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
+            }
+            if (rem != 0) {
+                int dst = full * MR * kc;
+                for (int p = 0; p < kc; p++) for (int r = rem; r < MR; r++) ap[dst + p * MR + r] = 0.0;
+            }
+            return;
+        }
+        // op(A) row i is column i of A: along each of A's rows, every MR consecutive elements are one
+        // micro-panel's step p, copied whole. (A DoubleVector of MR lanes is no faster here, and on JDK 17 its
+        // store is not intrinsified next to the kernel's wider species.)
+        for (int p = 0; p < kc; p++) {
+            int src = aOff + (p0 + p) * lda + i0, dst = p * MR;
+            for (int q = 0; q < full; q++, src += MR, dst += MR * kc) {
+                for (int r = 0; r < MR; r++) ap[dst + r] = a[src + r];
+            }
+            if (rem != 0) {
+                for (int r = 0; r < rem; r++) ap[dst + r] = a[src + r];
+                for (int r = rem; r < MR; r++) ap[dst + r] = 0.0;
+            }
+        }
+    }
+
+    /**
+     * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
+     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
+     * (rs = lda, ps = 1).
+     */
+    private static void kernel(int kc, double[] a, int ai, int rs, int ps, double[] bp, int bi, double[] c, int ci, int ldc,
                                double alpha, double beta, int rows, int cols, double[] tmp) {
         int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
         DoubleVector z = DoubleVector.zero(S);
@@ -255,7 +294,7 @@ final class CpuGemmVectorD {
         DoubleVector c50 = z, c51 = z;
         DoubleVector c60 = z, c61 = z;
         DoubleVector c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai++, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bi), b1 = DoubleVector.fromArray(S, bp, bi + L);
             DoubleVector a0 = DoubleVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
