@@ -2,7 +2,7 @@
 # CPU benchmark: Nabla's CPU backend and the best-configured PyTorch/OpenBLAS reference on the same work,
 # in one invocation, printed as one table (row | Nabla | reference | ratio) with the machine and the commit.
 #
-#   ci/bench-cpu.sh [BenchMain options...]      e.g. ci/bench-cpu.sh --rows gemm,conv --threads 1,2
+#   ci/bench-cpu.sh [--rounds N] [BenchMain options...]      e.g. ci/bench-cpu.sh --rows gemm,conv --threads 1,2
 #
 # Both sides get the same options (rows, thread counts, warm-up, repeats, batches). Each side runs every
 # thread count in its own child process: Nabla's pool size (-Dnabla.cpu.threads) and OpenBLAS's
@@ -38,14 +38,43 @@ else
 fi
 echo "bench-cpu: reference uses OPENBLAS_CORETYPE=$CORETYPE ATEN_CPU_CAPABILITY=$ATEN ($OPENBLAS_DIR)" >&2
 
-echo "bench-cpu: reference (PyTorch/OpenBLAS)" >&2
-LD_LIBRARY_PATH="$OPENBLAS_DIR" OPENBLAS_CORETYPE="$CORETYPE" ATEN_CPU_CAPABILITY="$ATEN" \
-  "$PYTHON" ci/bench/reference_cpu.py "$@" --json "$OUT/reference.json" > /dev/null
-
-echo "bench-cpu: Nabla" >&2
+# Rows are measured one at a time, the reference's then Nabla's, so that both sides of a ratio run within a
+# minute of each other (the shared machines drift by 20-40% over minutes); --rounds N repeats that N times
+# and reports each side's median (and every round's ratio on stderr).
+ROUNDS=1
+ROWS="gemm,conv,mlp,cnn,transformer"
+ARGS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --rounds=*) ROUNDS="${1#--rounds=}"; shift ;;
+    --rows) ROWS="$2"; shift 2 ;;
+    --rows=*) ROWS="${1#--rows=}"; shift ;;
+    *) ARGS+=("$1"); shift ;;
+  esac
+done
+if ! [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]]; then
+  echo "bench-cpu: --rounds must be a positive integer, got '$ROUNDS'" >&2
+  exit 1
+fi
+rm -rf "$OUT/rounds"
+mkdir -p "$OUT/rounds"
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo '+dirty')"
+IFS=',' read -r -a ROW_LIST <<< "$ROWS"
+for ((r = 1; r <= ROUNDS; r++)); do
+  for row in "${ROW_LIST[@]}"; do
+    echo "bench-cpu: round $r/$ROUNDS, $row: reference (PyTorch/OpenBLAS)" >&2
+    LD_LIBRARY_PATH="$OPENBLAS_DIR" OPENBLAS_CORETYPE="$CORETYPE" ATEN_CPU_CAPABILITY="$ATEN" \
+      "$PYTHON" ci/bench/reference_cpu.py "${ARGS[@]}" --rows "$row" --json "$OUT/rounds/reference-$r-$row.json" > /dev/null
+    echo "bench-cpu: round $r/$ROUNDS, $row: Nabla" >&2
+    # shellcheck disable=SC2086
+    # BenchMain passes its JVM options on to the child JVMs it starts per thread count.
+    "$JAVA" ${JAVA_OPTS:---add-modules jdk.incubator.vector} -cp "$JAR" dev.nabla.samples.bench.BenchMain "${ARGS[@]}" \
+      --rows "$row" --json "$OUT/rounds/nabla-$r-$row.json" > /dev/null
+  done
+done
+"$PYTHON" ci/bench/merge_rounds.py "$OUT" "$ROUNDS" "$ROWS"
 # shellcheck disable=SC2086
-# BenchMain passes its JVM options on to the child JVMs it starts per thread count.
-"$JAVA" ${JAVA_OPTS:---add-modules jdk.incubator.vector} -cp "$JAR" dev.nabla.samples.bench.BenchMain "$@" \
-  --json "$OUT/nabla.json" --reference "$OUT/reference.json" --markdown "$OUT/table.md" --commit "$COMMIT"
-echo "bench-cpu: table in $OUT/table.md, raw numbers in $OUT/nabla.json and $OUT/reference.json" >&2
+"$JAVA" ${JAVA_OPTS:---add-modules jdk.incubator.vector} -cp "$JAR" dev.nabla.samples.bench.BenchMain \
+  --report "$OUT/nabla.json" --reference "$OUT/reference.json" --markdown "$OUT/table.md" --commit "$COMMIT"
+echo "bench-cpu: table in $OUT/table.md, raw numbers in $OUT/nabla.json and $OUT/reference.json (rounds in $OUT/rounds)" >&2

@@ -63,6 +63,11 @@ public final class BenchMain {
             writeJson(results, Path.of(o.get("json")));
             System.exit(0);
         }
+        if (o.containsKey("report")) {
+            // no runs: the table of results measured earlier (ci/bench-cpu.sh merges its interleaved rounds so)
+            printTable(readResults(Path.of(o.get("report"))), o);
+            System.exit(0);
+        }
         List<Result> results = new ArrayList<>();
         Set<Integer> counts = new LinkedHashSet<>();
         for (int t : threads) counts.add(t);
@@ -83,11 +88,27 @@ public final class BenchMain {
             }
         }
         if (o.containsKey("json")) writeJson(results, Path.of(o.get("json")));
+        printTable(results, o);
+        System.exit(0);
+    }
+
+    /** Prints the table (joined with --reference when given) and writes it to --markdown when given. */
+    private static void printTable(List<Result> results, Map<String, String> o) throws Exception {
         JsonNode ref = o.containsKey("reference") ? new ObjectMapper().readTree(new File(o.get("reference"))) : null;
         String table = Report.table(results, ref, o.get("commit"));
         System.out.println(table);
         if (o.containsKey("markdown")) Files.writeString(Path.of(o.get("markdown")), table);
-        System.exit(0);
+    }
+
+    /** The results of a JSON file written by {@link #writeJson}. */
+    static List<Result> readResults(Path file) throws Exception {
+        List<Result> out = new ArrayList<>();
+        JsonNode root = new ObjectMapper().readTree(file.toFile()).get("results");
+        if (root == null) throw new IllegalArgumentException("bench: " + file + " has no \"results\" object");
+        root.fields().forEachRemaining(e -> out.add(new Result(e.getKey(),
+                e.getValue().get("value").isNumber() ? e.getValue().get("value").asDouble() : Double.NaN,
+                e.getValue().get("unit").asText(), e.getValue().get("note").asText())));
+        return out;
     }
 
     /** Runs the rows for this JVM's thread count (the one CpuThreads was sized with). */
@@ -152,12 +173,7 @@ public final class BenchMain {
             Process p = new ProcessBuilder(cmd).inheritIO().redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
             int rc = p.waitFor();
             if (rc != 0) throw new IllegalStateException("bench: the child JVM for " + t + " threads exited with " + rc);
-            List<Result> out = new ArrayList<>();
-            JsonNode root = new ObjectMapper().readTree(json.toFile()).get("results");
-            root.fields().forEachRemaining(e -> out.add(new Result(e.getKey(),
-                    e.getValue().get("value").isNumber() ? e.getValue().get("value").asDouble() : Double.NaN,
-                    e.getValue().get("unit").asText(), e.getValue().get("note").asText())));
-            return out;
+            return readResults(json);
         } finally {
             Files.deleteIfExists(json);
         }
@@ -204,7 +220,8 @@ public final class BenchMain {
                 usage: BenchMain [--rows gemm,conv,mlp,cnn,transformer] [--threads 1,2] [--train-threads 2]
                                  [--warmup 20] [--repeats 7] [--warmup-batches 10] [--mlp-batches 469] [--cnn-batches 60]
                                  [--epoch-repeats 3] [--transformer-warmup 60] [--transformer-repeats 21] [--data DIR] [--json out.json] [--reference ref.json]
-                                 [--markdown table.md] [--commit SHA]
+                                 [--markdown table.md] [--commit SHA] [--report results.json]
+                (--report: no runs, the table of a results file, joined with --reference)
                 """;
     }
 }
