@@ -27,7 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The float64 class {@link CpuGemmVectorD} is the same code with DoubleVector.
  */
 final class CpuGemmVectorF {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The vector shape: the CPU's preferred one, or {@code -Dnabla.cpu.gemmBits=256} or {@code 512} (any other
+     * value: the preferred one). A test knob: the suite runs the GEMM tests at both widths, so that both register
+     * tiles are checked on any machine; a width the CPU lacks runs in the Vector API's Java fallback, correct but
+     * slow.
+     */
+    private static final VectorSpecies<Float> S = species();
     private static final int L = S.length();
     /**
      * Rows of the register tile: 8 with 512-bit vectors (16 accumulators of 32 registers), 5 with 256-bit ones
@@ -68,6 +74,11 @@ final class CpuGemmVectorF {
     private static final ThreadLocal<float[]> A_PACK = new ThreadLocal<>();
 
     private CpuGemmVectorF() {}
+
+    private static VectorSpecies<Float> species() {
+        int bits = Integer.getInteger("nabla.cpu.gemmBits", 0);
+        return bits == 256 ? FloatVector.SPECIES_256 : bits == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
+    }
 
     /** Null when this path can run well here, else why not. */
     static String unusableReason() {

@@ -257,4 +257,11 @@ class CpuGemmImplementationsTest {
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "surefire argLine lacks --add-modules jdk.incubator.vector");
         assertTrue(CpuGemm.VECTOR || CpuGemmVectorF.unusableReason() != null, CpuGemm.implementation());
     }
+
+    @Test
+    void theVectorShapeIsTheOneAskedFor() {
+        Integer bits = Integer.getInteger("nabla.cpu.gemmBits");
+        org.junit.jupiter.api.Assumptions.assumeTrue(bits != null && CpuGemm.VECTOR, "no width asked for");
+        assertTrue(CpuGemmVectorF.describe().startsWith(bits + "-bit"), CpuGemmVectorF.describe());
+    }
 }
