@@ -54,7 +54,8 @@ final class CpuConvWinogradVector {
      */
     static void build(float[] x, int xOff, CpuConvWinograd.Geo g, float[] eo) {
         if (!g.compact()) {
-            g.build(x, xOff, eo);
+            if (g.tw() < L) buildTwo(x, xOff, g, eo);
+            else g.build(x, xOff, eo);
             return;
         }
         VectorMask<Float> real = SF.indexInRange(-g.pw(), g.w());
@@ -64,6 +65,38 @@ final class CpuConvWinogradVector {
             if (iy < 0 || iy >= g.h()) zero.intoArray(eo, r * L);
             else if (src >= 0 && src + L <= x.length) {
                 zero.blend(FloatVector.fromArray(SF, x, src), real).rearrange(DEINTERLEAVE).intoArray(eo, r * L);
+            } else {
+                g.row(x, xOff, r, eo);
+            }
+        }
+    }
+
+    /** The two halves of a vector swapped: lane k takes lane (k + L/2) mod L. */
+    private static final VectorShuffle<Float> SWAP = VectorShuffle.fromOp(SF, k -> (k + H) % L);
+    private static final VectorMask<Float> UPPER = SF.indexInRange(-H, H);
+
+    /**
+     * {@link CpuConvWinograd.Geo#build} for rows of up to L tiles that a single vector does not hold (tw + 1 <= L
+     * but 2 (tw + 1) > L: the CNN's 14 x 14 planes on 256-bit vectors, which the scalar loops took 17% of conv2's
+     * time over): a padded row is two loads, masked to the real columns, each shuffled into even then odd columns,
+     * and their halves joined into one vector of even and one of odd columns. Lanes past tw + 1 hold columns no
+     * tile reads (the scalar loops leave them as they were). Rows whose loads would leave the array: element by
+     * element.
+     */
+    static void buildTwo(float[] x, int xOff, CpuConvWinograd.Geo g, float[] eo) {
+        int w = g.w(), pw = g.pw(), es = g.es(), odd = g.odd();
+        VectorMask<Float> real0 = SF.indexInRange(-pw, w), real1 = SF.indexInRange(L - pw, w);
+        FloatVector zero = FloatVector.zero(SF);
+        for (int r = 0; r < g.hp(); r++) {
+            int iy = r - g.ph(), src = xOff + iy * w - pw, e = r * es, o = odd + r * es;
+            if (iy < 0 || iy >= g.h()) {
+                zero.intoArray(eo, e);
+                zero.intoArray(eo, o);
+            } else if (src >= 0 && src + 2 * L <= x.length) {
+                FloatVector d0 = zero.blend(FloatVector.fromArray(SF, x, src), real0).rearrange(DEINTERLEAVE);
+                FloatVector d1 = zero.blend(FloatVector.fromArray(SF, x, src + L), real1).rearrange(DEINTERLEAVE);
+                d0.blend(d1.rearrange(SWAP), UPPER).intoArray(eo, e);
+                d0.rearrange(SWAP).blend(d1, UPPER).intoArray(eo, o);
             } else {
                 g.row(x, xOff, r, eo);
             }
