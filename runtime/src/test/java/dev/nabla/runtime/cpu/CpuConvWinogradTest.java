@@ -19,7 +19,7 @@ class CpuConvWinogradTest {
     /**
      * n, cIn, h, w, cOut, 3, 3, 1, 1, pad, 1, 1: the CNN's second layer (a batch that is no multiple of the chunk),
      * odd output sizes (half tiles), no padding and padding 2, rows of more than one vector of tiles (ending on an
-     * odd column), channel counts at the limits.
+     * odd column), channel counts at the limits, tile rows that fit two vectors but not one.
      */
     static Stream<Conv2dSpec> specs() {
         return Stream.of(
@@ -29,7 +29,10 @@ class CpuConvWinogradTest {
                 new Conv2dSpec(2, 17, 10, 10, 8, 3, 3, 1, 1, 2, 2, 1, 1, 1),
                 new Conv2dSpec(2, 20, 9, 40, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1),
                 new Conv2dSpec(6, 16, 7, 37, 24, 3, 3, 1, 1, 1, 0, 1, 1, 1),
-                new Conv2dSpec(1, 24, 30, 9, 16, 3, 3, 1, 1, 1, 2, 1, 1, 1));
+                new Conv2dSpec(1, 24, 30, 9, 16, 3, 3, 1, 1, 1, 2, 1, 1, 1),
+                // tile rows of 10 (plus one): two 16-float vectors' split on AVX-512, element by element on AVX2
+                // (where the 14 x 14 planes above take the two-vector split)
+                new Conv2dSpec(2, 16, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1));
     }
 
     @ParameterizedTest(name = "{0}")
