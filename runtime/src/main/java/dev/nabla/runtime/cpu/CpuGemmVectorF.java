@@ -161,8 +161,8 @@ final class CpuGemmVectorF {
                         int rows = Math.min(MR, i1 - r0);
                         // With 512-bit vectors a full panel of A (not transposed) is read in place: MR rows, each
                         // contiguous. With 256-bit ones it is packed: on Zen 3, in place ran at 40 to 75 GFLOP/s
-                        // depending on where the arrays lay (rows of A lda apart contending with the B panel for L1
-                        // sets, from one allocation to the next in the same JVM); packed, at 72-78.
+                        // depending on where the arrays lay (from one allocation to the next in the same JVM;
+                        // probably A's rows, lda apart, contending with the B panel for L1 sets); packed, at 72-78.
                         float[] src = ap;
                         int ai = (r0 - g) * kc, rs = IN_PLACE_A ? 1 : kc, ps = IN_PLACE_A ? MR : 1;
                         if (!transA && rows == MR && IN_PLACE_A) {
