@@ -156,7 +156,7 @@ final class CpuGemmVectorD {
                         // With 512-bit vectors a full panel of A (not transposed) is read in place: MR rows, each
                         // contiguous. With 256-bit ones it is packed (see CpuGemmVectorF).
                         double[] src = ap;
-                        int ai = (r0 - g) * kc, rs = IN_PLACE_A ? 1 : kc, ps = IN_PLACE_A ? MR : 1;
+                        int ai = (r0 - g) * kc, rs = MR == 8 ? 1 : kc, ps = MR == 8 ? MR : 1; // packed: interleaved for 8 rows
                         if (!transA && rows == MR && IN_PLACE_A) {
                             src = a;
                             ai = aOff + r0 * lda + p0;
@@ -236,7 +236,7 @@ final class CpuGemmVectorD {
      * ({@link #packInterleaved}): there a transposed A packs by plain copies.
      */
     private static void packA(boolean transA, double[] a, int aOff, int lda, int i0, int i1, int p0, int kc, double[] ap) {
-        if (IN_PLACE_A) {
+        if (MR == 8) {
             packInterleaved(transA, a, aOff, lda, i0, i1, p0, kc, ap);
             return;
         }

@@ -164,7 +164,7 @@ final class CpuGemmVectorF {
                         // depending on where the arrays lay (from one allocation to the next in the same JVM;
                         // probably A's rows, lda apart, contending with the B panel for L1 sets); packed, at 72-78.
                         float[] src = ap;
-                        int ai = (r0 - g) * kc, rs = IN_PLACE_A ? 1 : kc, ps = IN_PLACE_A ? MR : 1;
+                        int ai = (r0 - g) * kc, rs = MR == 8 ? 1 : kc, ps = MR == 8 ? MR : 1; // packed: interleaved for 8 rows
                         if (!transA && rows == MR && IN_PLACE_A) {
                             src = a;
                             ai = aOff + r0 * lda + p0;
@@ -244,7 +244,7 @@ final class CpuGemmVectorF {
      * ({@link #packInterleaved}): there a transposed A packs by plain copies.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int i1, int p0, int kc, float[] ap) {
-        if (IN_PLACE_A) {
+        if (MR == 8) {
             packInterleaved(transA, a, aOff, lda, i0, i1, p0, kc, ap);
             return;
         }
