@@ -42,15 +42,14 @@ def merged(per_key, meta, units, notes, rounds):
 
 def main():
     out_dir, rounds, rows = sys.argv[1], int(sys.argv[2]), [x for x in sys.argv[3].split(",") if x]
-    sides = {}
+    values = {}
     for side in ("nabla", "reference"):
         per_key, meta, units, notes = load(out_dir, side, rounds, rows)
-        sides[side] = (per_key, units)
+        values[side] = per_key
         with open(os.path.join(out_dir, side + ".json"), "w") as f:
             json.dump(merged(per_key, meta, units, notes, rounds), f, indent=2)
     if rounds > 1:
-        nk, _ = sides["nabla"]
-        rk, _ = sides["reference"]
+        nk, rk = values["nabla"], values["reference"]
         for key in nk:
             if key not in rk:
                 continue
