@@ -60,16 +60,12 @@ public final class PackedAttentionOps {
         try {
             merged = be.copies().stridedCopy(r.out(), 0, new long[]{(long) heads * t * d, d, (long) t * d, 1}, Shape.of(b, t, heads, d));
         } catch (RuntimeException e) {
-            for (Buffer p : parts) be.release(p);
-            be.release(r.out());
-            be.release(r.logSumExp());
+            release(be, parts, r);
             throw e;
         }
         Tensor y = Tensor.wrap(be, merged, Shape.of(b, t, c));
         if (!Autograd.needsGrad(qkv)) {
-            for (Buffer p : parts) be.release(p);
-            be.release(r.out());
-            be.release(r.logSumExp());
+            release(be, parts, r);
             return y;
         }
         // owned by the current scope like any tensor, and closed as soon as the backward has used them
@@ -125,6 +121,13 @@ public final class PackedAttentionOps {
             if (dqkv != null) be.release(dqkv);
             for (Buffer x : grads) be.release(x);
         }
+    }
+
+    /** The forward's internal buffers: q, k, v and the kernel's output and log-sum-exp. */
+    private static void release(Backend be, Buffer[] parts, AttentionResult r) {
+        for (Buffer p : parts) be.release(p);
+        be.release(r.out());
+        be.release(r.logSumExp());
     }
 
     /** Strides that read [b, heads, t, d] out of a packed [b, t, parts * heads * d] buffer. */
