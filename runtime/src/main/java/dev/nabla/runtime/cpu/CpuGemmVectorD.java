@@ -101,7 +101,7 @@ final class CpuGemmVectorD {
         }
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
         int chunks = (int) Math.min(CpuThreads.threads(), Math.max(1, 2L * m * n * k / GRAIN_FLOPS));
-        boolean byColumns = chunks > 1 && splitColumns(transA, m, n, nPanels, chunks);
+        boolean byColumns = chunks > 1 && splitColumns(transA, transB, m, n, nPanels, chunks);
         int units = byColumns ? nPanels : mPanels;
         int blocks = chunks > 1 && byColumns && !transA && IN_PLACE_A ? Math.min(units, chunks * SPLIT) : chunks;
         if (blocks > chunks) {
@@ -126,13 +126,15 @@ final class CpuGemmVectorD {
     /**
      * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so
      * that the product forks once: a range of columns packs only its own B but, for a transposed A, all of A;
-     * a range of rows packs all of B. Columns unless their micro-panels divide badly (over 25% idle) or an A
-     * that is packed (transposed, or with 256-bit vectors any A) is the larger operand (see CpuGemmVectorF).
+     * a range of rows packs all of B. Rows when the micro-panels of columns divide badly (over 25% idle); with
+     * A read in place, columns unless A has 4 times B's columns in rows (8 for a transposed B); with A packed,
+     * columns when A has fewer rows than B columns (measured in CpuGemmVectorF).
      */
-    private static boolean splitColumns(boolean transA, int m, int n, int nPanels, int chunks) {
+    private static boolean splitColumns(boolean transA, boolean transB, int m, int n, int nPanels, int chunks) {
         int perChunk = (nPanels + chunks - 1) / chunks;
         if (4L * perChunk * chunks > 5L * nPanels) return false;
-        return (!transA && IN_PLACE_A) || m <= n;
+        if (!transA && IN_PLACE_A) return m < (transB ? 8L : 4L) * n;
+        return m < n;
     }
 
     /** Rows [i0, i1) x columns [j0, j1) of C, on the calling thread (i0 a multiple of MR, j0 of NR). */

@@ -105,7 +105,7 @@ final class CpuGemmVectorF {
         }
         int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
         int chunks = (int) Math.min(CpuThreads.threads(), Math.max(1, 2L * m * n * k / GRAIN_FLOPS));
-        boolean byColumns = chunks > 1 && splitColumns(transA, m, n, nPanels, chunks);
+        boolean byColumns = chunks > 1 && splitColumns(transA, transB, m, n, nPanels, chunks);
         int units = byColumns ? nPanels : mPanels;
         int blocks = chunks > 1 && byColumns && !transA && IN_PLACE_A ? Math.min(units, chunks * SPLIT) : chunks;
         if (blocks > chunks) {
@@ -130,15 +130,24 @@ final class CpuGemmVectorF {
     /**
      * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so
      * that the product forks once: a range of columns packs only its own B but, for a transposed A, all of A;
-     * a range of rows packs all of B. Columns unless their micro-panels divide badly (over 25% idle) or an A
-     * that is packed (transposed, or with 256-bit vectors any A) is the larger operand: on Zen 3 the Transformer's
-     * [2048, 512] x [512, 128] products, split by columns into 8 blocks that each packed all of A, ran at 80
-     * GFLOP/s on two threads inside a training step, and the packing took 7% of the step.
+     * a range of rows packs all of B. Rows when the micro-panels of columns divide badly (over 25% idle).
+     * Otherwise, with A read in place (not transposed, 512-bit vectors), columns unless A has at least 4 times
+     * B's columns in rows (8 times for a transposed B, whose packing costs more): a range of columns reads all
+     * of A, from L2 or beyond, for few micro-panels of B (a Transformer's [2048, 128] x [128, 384] product:
+     * every column block read A's 1 MiB for 1.5 micro-panels). Measured on two threads of an AVX-512 Xeon,
+     * alternating the two policies product by product: rows took 0.88-0.96 of the time of columns for the
+     * Transformer's [2048, k] x [k, n] products (n = 128 to 512, k = 128 to 512), and the same (0.98-1.01) for
+     * square ones and the MLP's. A packed A (transposed, or with 256-bit vectors any A): columns when A has
+     * fewer rows than B columns, as it is then the smaller operand to pack twice ([128, 2048]^T x [2048, 128]
+     * on rows: 0.83 of the time). On Zen 3 the Transformer's [2048, 512] x [512, 128] products, split by
+     * columns into 8 blocks that each packed all of A, ran at 80 GFLOP/s on two threads inside a training step,
+     * and the packing took 7% of the step.
      */
-    private static boolean splitColumns(boolean transA, int m, int n, int nPanels, int chunks) {
+    private static boolean splitColumns(boolean transA, boolean transB, int m, int n, int nPanels, int chunks) {
         int perChunk = (nPanels + chunks - 1) / chunks;
         if (4L * perChunk * chunks > 5L * nPanels) return false;
-        return (!transA && IN_PLACE_A) || m <= n;
+        if (!transA && IN_PLACE_A) return m < (transB ? 8L : 4L) * n;
+        return m < n;
     }
 
     /** Rows [i0, i1) x columns [j0, j1) of C, on the calling thread (i0 a multiple of MR, j0 of NR). */
