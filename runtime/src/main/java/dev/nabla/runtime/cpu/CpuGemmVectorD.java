@@ -16,12 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that stay in L2; then, for each MR-row micro-panel of op(A) (MR x KC, in L1), the micro-kernel runs against
  * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
  * register per k step, written to C once at the end (alpha, beta applied there; beta == 0 does not read C).
- * Partial tiles at the edges compute on the zero padding and store through a small buffer. A transposed A is
- * packed MP micro-panels at a time (MP * MR x KC). With 512-bit vectors (8-row tile) packed panels are
- * interleaved (step p's MR elements together) and a full panel of a plain A is read in place, MR rows of it
- * (packing it, a transpose, cost 10-25% of the time of products with N near 128); only a last partial
- * micro-panel is packed. With 256-bit vectors (5-row tile) a plain A is packed one micro-panel at a time, and
- * every packed panel is MR rows of kc, as A's own rows lie. The summation order of every element is the same
+ * Partial tiles at the edges compute on the zero padding and store through a small buffer. With 512-bit
+ * vectors (8-row tile) packed panels are interleaved (step p's MR elements together) and a full panel of A is
+ * read in place: MR rows of a plain A (packing it, a transpose, cost 10-25% of the time of products with N
+ * near 128), or of a transposed A the interleaved layout itself, MR contiguous elements per step, lda apart;
+ * only a last partial micro-panel is packed. With 256-bit vectors (5-row tile) a plain A is packed one
+ * micro-panel at a time, a transposed A MP micro-panels at a time (MP * MR x KC), and every packed panel is MR
+ * rows of kc, as A's own rows lie. The summation order of every element is the same
  * whatever the split. Products too small for the
  * tile, or of a single row, go to {@link CpuGemmScalar}.
  * The float32 class {@link CpuGemmVectorF} is the same code with FloatVector.
@@ -127,13 +128,13 @@ final class CpuGemmVectorD {
      * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so
      * that the product forks once: a range of columns packs only its own B but, for a transposed A, all of A;
      * a range of rows packs all of B. Rows when the micro-panels of columns divide badly (over 25% idle); with
-     * A read in place, columns unless A has 4 times B's columns in rows (8 for a transposed B); with A packed,
+     * A read in place (512-bit vectors, transposed or not), columns unless A has 4 times B's columns in rows (8 for a transposed B); with A packed,
      * columns when A has fewer rows than B columns (measured in CpuGemmVectorF).
      */
     private static boolean splitColumns(boolean transA, boolean transB, int m, int n, int nPanels, int chunks) {
         int perChunk = (nPanels + chunks - 1) / chunks;
         if (4L * perChunk * chunks > 5L * nPanels) return false;
-        if (!transA && IN_PLACE_A) return m < (transB ? 8L : 4L) * n;
+        if (IN_PLACE_A) return m < (transB ? 8L : 4L) * n;
         return m < n;
     }
 
@@ -152,11 +153,12 @@ final class CpuGemmVectorD {
                 double bt = p0 == 0 ? beta : 1.0;
                 for (int g = i0; g < i1; g += MP * MR) {
                     int gEnd = Math.min(i1, g + MP * MR);
-                    if (transA) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
+                    if (transA && !IN_PLACE_A) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
                     for (int r0 = g; r0 < gEnd; r0 += MR) {
                         int rows = Math.min(MR, i1 - r0);
-                        // With 512-bit vectors a full panel of A (not transposed) is read in place: MR rows, each
-                        // contiguous. With 256-bit ones it is packed (see CpuGemmVectorF).
+                        // With 512-bit vectors a full panel of A is read in place: MR rows, each contiguous, or for
+                        // a transposed A, MR contiguous elements per step. With 256-bit ones it is packed (see
+                        // CpuGemmVectorF).
                         double[] src = ap;
                         int ai = (r0 - g) * kc, rs = MR == 8 ? 1 : kc, ps = MR == 8 ? MR : 1; // packed: interleaved for 8 rows
                         if (!transA && rows == MR && IN_PLACE_A) {
@@ -164,6 +166,14 @@ final class CpuGemmVectorD {
                             ai = aOff + r0 * lda + p0;
                             rs = lda;
                             ps = 1;
+                        } else if (transA && IN_PLACE_A && rows == MR) {
+                            src = a;
+                            ai = aOff + p0 * lda + r0;
+                            rs = 1;
+                            ps = lda;
+                        } else if (transA && IN_PLACE_A) {
+                            packA(true, a, aOff, lda, r0, i1, p0, kc, ap);
+                            ai = 0;
                         } else if (!transA) {
                             packA(false, a, aOff, lda, r0, Math.min(i1, r0 + MR), p0, kc, ap);
                             ai = 0;

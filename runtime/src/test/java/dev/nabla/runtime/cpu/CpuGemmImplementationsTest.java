@@ -170,6 +170,10 @@ class CpuGemmImplementationsTest {
         Random r = new Random(5);
         check(g, 203, 90, 64, false, false, 1, 0, r);
         check(g, 203, 90, 64, true, false, 1, 0.5, r);
+        // A transposed A is read in place by the 8-row tile (its last partial panel packed), over several inner
+        // blocks, with rows or columns split between threads.
+        check(g, 203, 40, 600, true, false, 1, 0.5, r);
+        check(g, 203, 90, 600, true, true, -1, 0, r);
     }
 
     @ParameterizedTest @MethodSource("implementations")
