@@ -52,7 +52,9 @@ final class CpuGemmVectorF {
      * Blocks of columns per thread when C is split by columns and A is read in place: threads claim them one at
      * a time, so that a thread that starts late or is preempted (2 cores shared with other work) leaves its
      * share to the other rather than making the product wait; such blocks pack only their own B, so finer
-     * blocks add no packing. (A transposed A would be packed again for each block.)
+     * blocks add no packing. Not for a transposed A: packed (256-bit vectors), it would be packed again for
+     * each block; read in place, each block reads all of it ([128, 2048]^T x [2048, 384] on two threads of an
+     * AVX-512 Xeon, paired with packing it: 1.04 of the time with 4 blocks per thread, 0.90 with one).
      */
     private static final int SPLIT = 4;
     /** Micro-panels of A packed together (MP * MR rows x KC, with the B block within L2). */
@@ -129,20 +131,19 @@ final class CpuGemmVectorF {
     }
 
     /**
-     * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so
-     * that the product forks once: a range of columns packs only its own B but, for a transposed A, all of A;
-     * a range of rows packs all of B. Rows when the micro-panels of columns divide badly (over 25% idle).
-     * Otherwise, with A read in place (512-bit vectors, transposed or not), columns unless A has at least 4 times
-     * B's columns in rows (8 times for a transposed B, whose packing costs more): a range of columns reads all
-     * of A, from L2 or beyond, for few micro-panels of B (a Transformer's [2048, 128] x [128, 384] product:
+     * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so that the
+     * product forks once: a range of columns packs only its own B but reads all of A (and, where a transposed A is
+     * packed, packs all of it); a range of rows packs all of B. Rows when the micro-panels of columns divide badly
+     * (over 25% idle). Otherwise, with A read in place (512-bit vectors, transposed or not), columns unless A has at
+     * least 4 times B's columns in rows (8 times for a transposed B, whose packing costs more): a range of columns
+     * reads all of A, from L2 or beyond, for few micro-panels of B (a Transformer's [2048, 128] x [128, 384] product:
      * every column block read A's 1 MiB for 1.5 micro-panels). Measured on two threads of an AVX-512 Xeon,
      * alternating the two policies product by product: rows took 0.88-0.96 of the time of columns for the
-     * Transformer's [2048, k] x [k, n] products (n = 128 to 512, k = 128 to 512), and the same (0.98-1.01) for
-     * square ones and the MLP's. A packed A (transposed, or with 256-bit vectors any A): columns when A has
-     * fewer rows than B columns, as it is then the smaller operand to pack twice ([128, 2048]^T x [2048, 128]
-     * on rows: 0.83 of the time). On Zen 3 the Transformer's [2048, 512] x [512, 128] products, split by
-     * columns into 8 blocks that each packed all of A, ran at 80 GFLOP/s on two threads inside a training step,
-     * and the packing took 7% of the step.
+     * Transformer's [2048, k] x [k, n] products (n = 128 to 512, k = 128 to 512), and the same (0.98-1.01) for square
+     * ones and the MLP's. A packed A (transposed, or with 256-bit vectors any A): columns when A has fewer rows than
+     * B columns, as it is then the smaller operand to pack twice ([128, 2048]^T x [2048, 128] on rows: 0.83 of the
+     * time). On Zen 3 the Transformer's [2048, 512] x [512, 128] products, split by columns into 8 blocks that each
+     * packed all of A, ran at 80 GFLOP/s on two threads inside a training step, and the packing took 7% of the step.
      */
     private static boolean splitColumns(boolean transA, boolean transB, int m, int n, int nPanels, int chunks) {
         int perChunk = (nPanels + chunks - 1) / chunks;
@@ -169,29 +170,22 @@ final class CpuGemmVectorF {
                     if (transA && !IN_PLACE_A) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
                     for (int r0 = g; r0 < gEnd; r0 += MR) {
                         int rows = Math.min(MR, i1 - r0);
-                        // With 512-bit vectors a full panel of A is read in place: MR rows, each contiguous, or for
-                        // a transposed A, MR contiguous elements per step (the interleaved layout, steps lda apart;
+                        // With 512-bit vectors a full panel of A is read in place: MR rows, each contiguous, or for a
+                        // transposed A, MR contiguous elements per step (the interleaved layout, steps lda apart;
                         // paired with packing on two threads of an AVX-512 Xeon, 0.84-0.92 of the time of the
-                        // weight-gradient products [128..512, 2048]^T x [2048, 128..512]). With 256-bit ones it is packed: on Zen 3, in place ran at 40 to 75 GFLOP/s
-                        // depending on where the arrays lay (from one allocation to the next in the same JVM;
-                        // probably A's rows, lda apart, contending with the B panel for L1 sets); packed, at 72-78.
+                        // weight-gradient products [128..512, 2048]^T x [2048, 128..512]). With 256-bit ones it is
+                        // packed: on Zen 3, in place ran at 40 to 75 GFLOP/s depending on where the arrays lay (from
+                        // one allocation to the next in the same JVM; probably A's rows, lda apart, contending with
+                        // the B panel for L1 sets); packed, at 72-78.
                         float[] src = ap;
                         int ai = (r0 - g) * kc, rs = MR == 8 ? 1 : kc, ps = MR == 8 ? MR : 1; // packed: interleaved for 8 rows
-                        if (!transA && rows == MR && IN_PLACE_A) {
+                        if (IN_PLACE_A && rows == MR) {
                             src = a;
-                            ai = aOff + r0 * lda + p0;
-                            rs = lda;
-                            ps = 1;
-                        } else if (transA && IN_PLACE_A && rows == MR) {
-                            src = a;
-                            ai = aOff + p0 * lda + r0;
-                            rs = 1;
-                            ps = lda;
-                        } else if (transA && IN_PLACE_A) {
-                            packA(true, a, aOff, lda, r0, i1, p0, kc, ap);
-                            ai = 0;
-                        } else if (!transA) {
-                            packA(false, a, aOff, lda, r0, Math.min(i1, r0 + MR), p0, kc, ap);
+                            ai = transA ? aOff + p0 * lda + r0 : aOff + r0 * lda + p0;
+                            rs = transA ? 1 : lda;
+                            ps = transA ? lda : 1;
+                        } else if (!transA || IN_PLACE_A) {
+                            packA(transA, a, aOff, lda, r0, Math.min(i1, r0 + MR), p0, kc, ap);
                             ai = 0;
                         }
                         for (int jr = 0; jr < nPanels; jr++) {
