@@ -14,8 +14,8 @@ import dev.nabla.runtime.backend.Pool2dSpec;
  * activations, which made the plain loop five times slower. The stored value is then read back at the winner's
  * index, so it is bit-for-bit the sequential one (-0.0 and NaN payloads included).
  *
- * <p>{@code window2x2} is the common case (2x2 windows at stride 2, no padding), the general path handles any
- * window, stride and padding.
+ * <p>{@code window2x2} is the common case (2x2 windows at stride 2, no padding; for float32 on the Vector API
+ * {@link CpuMaxPoolVector}, bit for bit the same), the general path handles any window, stride and padding.
  */
 final class CpuMaxPool {
     private CpuMaxPool() {}
@@ -30,7 +30,8 @@ final class CpuMaxPool {
     }
 
     static void forward(float[] x, float[] y, int[] idx, Pool2dSpec s, int from, int to) {
-        if (is2x2(s)) window2x2(x, y, idx, s.h(), s.w(), from, to);
+        if (is2x2(s) && CpuGemm.VECTOR) CpuMaxPoolVector.window2x2(x, y, idx, s.h(), s.w(), from, to);
+        else if (is2x2(s)) window2x2(x, y, idx, s.h(), s.w(), from, to);
         else general(x, y, idx, s, from, to);
     }
 
@@ -43,22 +44,27 @@ final class CpuMaxPool {
     static void window2x2(float[] x, float[] y, int[] idx, int h, int w, int from, int to) {
         int oh = h / 2, ow = w / 2, hw = h * w, ohw = oh * ow;
         for (int pl = from; pl < to; pl++) {
-            int in = pl * hw;
-            for (int oy = 0; oy < oh; oy++) {
-                int rel = 2 * oy * w, r0 = in + rel, r1 = r0 + w, o = pl * ohw + oy * ow;
-                for (int ox = 0; ox < ow; ox++) {
-                    int c = 2 * ox;
-                    float a = x[r0 + c], b = x[r0 + c + 1], p = x[r1 + c], q = x[r1 + c + 1];
-                    int k = (b > a | b != b) ? 1 : 0;
-                    float m = Math.max(a, b);
-                    k = (p > m | p != p) ? w : k;
-                    m = Math.max(m, p);
-                    k = (q > m | q != q) ? w + 1 : k;
-                    int at = rel + c + k;
-                    idx[o + ox] = at;
-                    y[o + ox] = x[in + at];
-                }
-            }
+            for (int oy = 0; oy < oh; oy++) row2x2(x, y, idx, w, pl * hw, 2 * oy * w, pl * ohw + oy * ow, ow);
+        }
+    }
+
+    /**
+     * The ow windows of one output row of {@link #window2x2}: its plane's input at x[in], its first input row
+     * rel into the plane, its outputs from y[o], idx[o].
+     */
+    static void row2x2(float[] x, float[] y, int[] idx, int w, int in, int rel, int o, int ow) {
+        int r0 = in + rel, r1 = r0 + w;
+        for (int ox = 0; ox < ow; ox++) {
+            int c = 2 * ox;
+            float a = x[r0 + c], b = x[r0 + c + 1], p = x[r1 + c], q = x[r1 + c + 1];
+            int k = (b > a | b != b) ? 1 : 0;
+            float m = Math.max(a, b);
+            k = (p > m | p != p) ? w : k;
+            m = Math.max(m, p);
+            k = (q > m | q != q) ? w + 1 : k;
+            int at = rel + c + k;
+            idx[o + ox] = at;
+            y[o + ox] = x[in + at];
         }
     }
 

@@ -111,6 +111,53 @@ class CpuPoolTest {
         }
     }
 
+    /**
+     * The vector 2x2 windows against the sequential loop, bit for bit, on rows of every kind: shorter than a vector
+     * (computed past their end, over outputs later rows rewrite), whole vectors, a vector shifted back to end at the
+     * row, odd sizes; and over ranges of planes cut anywhere, as threads cut them, where the last rows of a range
+     * must not write into the next one's outputs (each part runs on its own zeroed copy, then they are compared).
+     */
+    @ParameterizedTest(name = "{0} x {1}")
+    @MethodSource("vectorPlanes")
+    void float32VectorWindowsMatchTheSequentialLoopBitForBit(int h, int w) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CpuGemm.VECTOR, "no Vector API");
+        Pool2dSpec s = spec(3, 2, h, w, 2, 2, 2, 2, 0, 0);
+        int planes = s.n() * s.c(), ohw = s.outH() * s.outW(), outN = planes * ohw;
+        for (long seed = 1; seed <= 3; seed++) {
+            float[] x = toFloat(data(s, seed));
+            float[] wantY = new float[outN];
+            int[] wantI = new int[outN];
+            sequentialMax(x, wantY, wantI, s);
+            for (int cut = 0; cut <= planes; cut++) {
+                float[] y = new float[outN];
+                int[] idx = new int[outN];
+                float[] y2 = new float[outN];
+                int[] idx2 = new int[outN];
+                CpuMaxPoolVector.window2x2(x, y, idx, h, w, 0, cut);
+                CpuMaxPoolVector.window2x2(x, y2, idx2, h, w, cut, planes);
+                for (int o = 0; o < outN; o++) {
+                    boolean first = o < cut * ohw;
+                    float other = first ? y2[o] : y[o];
+                    int otherI = first ? idx2[o] : idx[o];
+                    assertEquals(0, Float.floatToRawIntBits(other), "plane range [" + (first ? cut : 0) + ", " + (first ? planes : cut)
+                            + ") wrote output " + o + " of " + s);
+                    assertEquals(0, otherI, "index written outside its range, output " + o);
+                    if (!first) {
+                        y[o] = y2[o];
+                        idx[o] = idx2[o];
+                    }
+                }
+                assertBits(wantY, y, "vector 2x2, planes cut at " + cut + ", " + s);
+                assertArrayEquals(wantI, idx, "vector 2x2 indices, planes cut at " + cut + ", " + s);
+            }
+        }
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> vectorPlanes() {
+        int[][] hw = {{2, 2}, {5, 3}, {14, 14}, {28, 28}, {7, 9}, {4, 64}, {6, 40}, {3, 33}, {9, 70}, {2, 100}, {16, 31}};
+        return Stream.of(hw).map(p -> org.junit.jupiter.params.provider.Arguments.of(p[0], p[1]));
+    }
+
     @Test
     void tiesPickTheFirstMaximumAndTheLastNaNWins() {
         Pool2dSpec s = spec(1, 1, 2, 2, 2, 2, 2, 2, 0, 0);
