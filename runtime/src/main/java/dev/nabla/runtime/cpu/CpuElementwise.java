@@ -73,7 +73,7 @@ final class CpuElementwise implements ElementwiseKernels {
                 return;
             }
             if (CpuUnaryF.handles(op)) {
-                if (CpuGemm.VECTOR && CpuUnaryVector.handles(op)) CpuUnaryVector.backward(op, x.f, dy.f, dx.f, from, to, a, b);
+                if (CpuGemm.VECTOR && CpuUnaryVector.handlesBackward(op)) CpuUnaryVector.backward(op, x.f, dy.f, dx.f, from, to, a, b);
                 else CpuUnaryF.backward(op, x.f, dy.f, dx.f, from, to, a, b);
                 return;
             }

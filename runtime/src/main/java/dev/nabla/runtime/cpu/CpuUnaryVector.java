@@ -89,9 +89,22 @@ final class CpuUnaryVector {
         CpuUnaryF.forward(op, x, y, end, to, a, b);
     }
 
-    /** dx[i] = dy[i] * op'(x[i]) for i in [from, to); {@code op} must be one that {@link #handles}. */
+    /**
+     * Whether {@link #backward} implements {@code op}: those of {@link #handles} and relu, whose scalar select
+     * (bit masks on the float's bits) C2 does not vectorize (4.6x slower on a cached block, 2x on a conv's
+     * activations in memory), while its forward {@code Math.max} loop it does.
+     */
+    static boolean handlesBackward(UnaryOp op) {
+        return handles(op) || op == UnaryOp.RELU;
+    }
+
+    /** dx[i] = dy[i] * op'(x[i]) for i in [from, to); {@code op} must be one that {@link #handlesBackward}. */
     static void backward(UnaryOp op, float[] x, float[] dy, float[] dx, int from, int to, double a, double b) {
-        if (!handles(op)) throw new IllegalArgumentException("CpuUnaryVector does not implement " + op);
+        if (!handlesBackward(op)) throw new IllegalArgumentException("CpuUnaryVector does not implement " + op);
+        if (op == UnaryOp.RELU) {
+            reluBackward(x, dy, dx, from, to);
+            return;
+        }
         if (op == UnaryOp.GELU_ERF) {
             int end = from + (to - from) / (2 * LF) * (2 * LF);
             float[] u = new float[Math.min(CHUNK, end - from)];
@@ -469,5 +482,18 @@ final class CpuUnaryVector {
 
     private static DoubleVector bc(double c) {
         return DoubleVector.broadcast(SD, c);
+    }
+
+    /**
+     * dx = x > 0 ? dy : +0.0, the scalar twin's {@code select(positive(x), dy, 0f)} bit for bit (false for NaN
+     * and -0.0 alike).
+     */
+    private static void reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
+        int i = from;
+        for (int end = from + SF.loopBound(to - from); i < end; i += LF) {
+            FloatVector v = FloatVector.fromArray(SF, x, i);
+            ZERO.blend(FloatVector.fromArray(SF, dy, i), v.compare(VectorOperators.GT, ZERO)).intoArray(dx, i);
+        }
+        CpuUnaryF.backward(UnaryOp.RELU, x, dy, dx, i, to, 0, 0);
     }
 }

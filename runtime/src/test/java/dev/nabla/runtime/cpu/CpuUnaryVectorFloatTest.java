@@ -98,6 +98,32 @@ class CpuUnaryVectorFloatTest {
         check(op + " backward", x, dx, ref, 0, n);
     }
 
+    /**
+     * The relu gradient is exact: the vector select gives the scalar twin's bits (dy where x > 0, +0.0 for x <= 0,
+     * -0.0 and NaN) on special values and dy's own NaN payloads and signed zeros, over every short range.
+     */
+    @org.junit.jupiter.api.Test
+    void reluBackwardGivesTheScalarTwinsBitsOnEveryRange() {
+        int n = 150;
+        float[] x = new float[n], dy = new float[n];
+        Random r = new Random(7);
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 3 == 0 ? SPECIAL[i % SPECIAL.length] : (float) r.nextGaussian();
+            dy[i] = i % 7 == 0 ? SPECIAL[(i / 7) % SPECIAL.length] : (float) r.nextGaussian();
+        }
+        for (int from = 0; from < 4; from++) {
+            for (int to = from; to <= from + 140; to++) {
+                float[] want = filled(n), got = filled(n);
+                CpuUnaryF.backward(UnaryOp.RELU, x, dy, want, from, to, 0, 0);
+                CpuUnaryVector.backward(UnaryOp.RELU, x, dy, got, from, to, 0, 0);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                            "relu backward [" + from + ", " + to + ") at " + i + ", x = " + x[i] + ", dy = " + dy[i]);
+                }
+            }
+        }
+    }
+
     private static float[] filled(int n) {
         float[] a = new float[n];
         Arrays.fill(a, 7f);
