@@ -15,8 +15,8 @@ import dev.nabla.runtime.backend.Conv2dSpec;
  *   <li>input transform: {@code V[xi, nu][c][t] = (B^T d B)[xi][nu]} for every input channel and tile, from the
  *       image's rows split into even and odd columns ({@link Geo#build}), so the transform runs on unit-stride
  *       vectors over tiles;</li>
- *   <li>16 products {@code M[xi, nu] = U[xi, nu] [cOut, cIn] x V[xi, nu] [cIn, T]} with the implicit conv's
- *       8-channel x 2-vector register tiles ({@link CpuConvImplicitVector#forward8x2}), U the weights
+ *   <li>16 products {@code M[xi, nu] = U[xi, nu] [cOut, cIn] x V[xi, nu] [cIn, T]} with 8-channel x 2-vector
+ *       register tiles ({@link CpuConvWinogradVector#product8x2}), U the weights
  *       transformed once per call (in double, rounded once);</li>
  *   <li>output transform: {@code y = A^T M A + bias} per tile, written to the tile's 2x2 outputs.</li>
  * </ol>
@@ -167,8 +167,6 @@ final class CpuConvWinograd {
             return;
         }
         float[] u = transformWeights(w, cOut, c);
-        int[][] off = new int[16][c];
-        for (int e = 0; e < 16; e++) for (int ci = 0; ci < c; ci++) off[e][ci] = (e * c + ci) * ld;
         int chunks = (n + chunk - 1) / chunk, imgIn = c * g.h() * g.w(), imgOut = cOut * g.oh() * g.ow();
         CpuThreads.parallelFor(chunks, 1, (from, to) -> {
             float[] v = scratch(0, 16L * c * ld), m = scratch(1, 16L * MR * ld), eo = scratch(2, 2L * g.hp() * g.es());
@@ -195,8 +193,8 @@ final class CpuConvWinograd {
                 for (int co8 = 0; co8 < cOut; co8 += MR) {
                     for (int e = 0; e < 16; e++) {
                         int uOff = (e * cOut + co8) * c, mOff = e * MR * ld;
-                        if (vector) products(v, off[e], c, u, uOff, m, mOff, ld, t);
-                        else productsScalar(v, off[e], c, u, uOff, m, mOff, ld, t);
+                        if (vector) products(v, e * c * ld, c, u, uOff, m, mOff, ld, t);
+                        else productsScalar(v, e * c * ld, c, u, uOff, m, mOff, ld, t);
                     }
                     for (int i = 0; i < nb; i++) {
                         for (int j = 0; j < MR; j++) {
@@ -251,21 +249,23 @@ final class CpuConvWinograd {
         return u;
     }
 
-    /** m rows co.. (8 of them) over t columns: the implicit conv's tiles, the last one shifted back to end at t. */
-    private static void products(float[] v, int[] off, int c, float[] u, int uOff, float[] m, int mOff, int ld, int t) {
-        int l = CpuConvImplicitVector.L, l2 = 2 * l, q = 0;
-        for (; q + l2 <= t; q += l2) CpuConvImplicitVector.forward8x2(v, off, c, u, uOff, null, 0, m, mOff, ld, q);
-        // The last tile shifted back to end at t (t >= 2L), even where one vector would do: one kernel for C2.
-        if (q < t) CpuConvImplicitVector.forward8x2(v, off, c, u, uOff, null, 0, m, mOff, ld, t - l2);
+    /**
+     * m rows 0..7 (ld apart, from mOff) over t columns: M = U x V with V's c rows ld apart from vOff, in tiles of
+     * 2L columns, the last one shifted back to end at t (t >= 2L), even where one vector would do: one kernel.
+     */
+    private static void products(float[] v, int vOff, int c, float[] u, int uOff, float[] m, int mOff, int ld, int t) {
+        int l2 = 2 * CpuConvImplicitVector.L, q = 0;
+        for (; q + l2 <= t; q += l2) CpuConvWinogradVector.product8x2(v, vOff, c, u, uOff, m, mOff, ld, q);
+        if (q < t) CpuConvWinogradVector.product8x2(v, vOff, c, u, uOff, m, mOff, ld, t - l2);
     }
 
     /** The scalar twin of {@link #products}: per element, the same chain of fused multiply-adds over c. */
-    static void productsScalar(float[] v, int[] off, int c, float[] u, int uOff, float[] m, int mOff, int ld, int t) {
+    static void productsScalar(float[] v, int vOff, int c, float[] u, int uOff, float[] m, int mOff, int ld, int t) {
         for (int j = 0; j < MR; j++) {
             int o = mOff + j * ld;
             for (int q = 0; q < t; q++) {
                 float a = 0f;
-                for (int ci = 0; ci < c; ci++) a = Math.fma(v[off[ci] + q], u[uOff + ci * MR + j], a);
+                for (int ci = 0; ci < c; ci++) a = Math.fma(v[vOff + ci * ld + q], u[uOff + ci * MR + j], a);
                 m[o + q] = a;
             }
         }
