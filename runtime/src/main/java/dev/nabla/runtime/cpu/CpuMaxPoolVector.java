@@ -25,7 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class CpuMaxPoolVector {
     private static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
-    private static final int L = SF.length(), H = L / 2;
+    /** Windows per vector. */
+    static final int L = SF.length();
+    private static final int H = L / 2;
     /** Lane k < L/2 takes lane 2k (EVEN_LO) or 2k + 1 (ODD_LO); lane k >= L/2 takes lane 2(k - L/2) (+1) (the _HI ones). */
     private static final VectorShuffle<Float> EVEN_LO = pick(0, 0), ODD_LO = pick(1, 0), EVEN_HI = pick(0, H), ODD_HI = pick(1, H);
     private static final VectorMask<Float> UPPER = SF.indexInRange(-H, H);
@@ -95,5 +97,58 @@ final class CpuMaxPoolVector {
         v = v.blend(q, s);
         v.intoArray(y, o + ox);
         k.reinterpretAsInts().add(IOTA2).add(rel + 2 * ox).intoArray(idx, o + ox);
+    }
+
+    private static final VectorSpecies<Integer> SI = IOTA2.species();
+    /** Lane k takes lane k / 2 (SPREAD_LO) or L/2 + k / 2 (SPREAD_HI): with a blend on the odd lanes, an interleave. */
+    private static final VectorShuffle<Integer> SPREAD_LO = VectorShuffle.fromOp(SI, k -> k / 2), SPREAD_HI = VectorShuffle.fromOp(SI, k -> H + k / 2);
+    private static final VectorMask<Integer> ODD = VectorMask.fromLong(SI, 0xAAAAAAAAAAAAAAAAL);
+    private static final IntVector ZI = IntVector.zero(SI);
+
+    /**
+     * The gradient of {@link #window2x2} for planes [from, to) of even h and w, written whole (no zeroed buffer and
+     * scatter): each window's four pixels get {@code 0f + dy} at its argmax and +0.0 elsewhere, the bits that
+     * adding dy into a zeroed dx gives. Returns false, having written nothing that matters, when a plane's argmax
+     * points outside its window (only an argmax not from the forward can): the caller then zeroes and scatters
+     * that range as before. Rows shorter than L spill, as in the forward, over pixels that later rows rewrite.
+     */
+    static boolean backward2x2(float[] dy, int[] am, float[] dx, int h, int w, int from, int to) {
+        int oh = h / 2, ow = w / 2, hw = h * w, ohw = oh * ow, end = to * hw;
+        IntVector kw = IntVector.broadcast(SI, w), kw1 = IntVector.broadcast(SI, w + 1);
+        for (int pl = from; pl < to; pl++) {
+            int in = pl * hw;
+            for (int oy = 0; oy < oh; oy++) {
+                int rel = 2 * oy * w, r0 = in + rel, o = pl * ohw + oy * ow;
+                int ox = 0;
+                boolean ok = true;
+                for (; ox + L <= ow; ox += L) ok &= grads(dy, am, w, rel, ox, L, kw, kw1, dx, r0, o);
+                if (ox < ow) {
+                    if (ow >= L) ok &= grads(dy, am, w, rel, ow - L, L, kw, kw1, dx, r0, o);
+                    else if (r0 + w + 2 * L <= end && o + L <= am.length) ok &= grads(dy, am, w, rel, 0, ow, kw, kw1, dx, r0, o);
+                    else ok &= CpuPool.gradRow2x2(dy, am, dx, w, in, rel, o, ow);
+                }
+                if (!ok) return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Windows ox .. ox + L of one output row: dy and argmax from [o + ox], the window rows' pixels from dx[r0 + 2 ox]
+     * and dx[r0 + w + 2 ox], 2L each. Whether the first {@code real} lanes' argmaxes all lie in their windows.
+     */
+    private static boolean grads(float[] dy, int[] am, int w, int rel, int ox, int real, IntVector kw, IntVector kw1,
+                                 float[] dx, int r0, int o) {
+        IntVector g = FloatVector.fromArray(SF, dy, o + ox).add(0f).reinterpretAsInts();
+        IntVector k = IntVector.fromArray(SI, am, o + ox).sub(IOTA2).sub(rel + 2 * ox);
+        VectorMask<Integer> m0 = k.eq(ZI), m1 = k.eq(1), m2 = k.eq(kw), m3 = k.eq(kw1);
+        boolean inside = m0.or(m1).or(m2).or(m3).or(SI.indexInRange(0, real).not()).allTrue();
+        IntVector e0 = ZI.blend(g, m0), e1 = ZI.blend(g, m1), e2 = ZI.blend(g, m2), e3 = ZI.blend(g, m3);
+        int c = r0 + 2 * ox;
+        e0.rearrange(SPREAD_LO).blend(e1.rearrange(SPREAD_LO), ODD).reinterpretAsFloats().intoArray(dx, c);
+        e0.rearrange(SPREAD_HI).blend(e1.rearrange(SPREAD_HI), ODD).reinterpretAsFloats().intoArray(dx, c + L);
+        e2.rearrange(SPREAD_LO).blend(e3.rearrange(SPREAD_LO), ODD).reinterpretAsFloats().intoArray(dx, c + w);
+        e2.rearrange(SPREAD_HI).blend(e3.rearrange(SPREAD_HI), ODD).reinterpretAsFloats().intoArray(dx, c + w + L);
+        return inside;
     }
 }

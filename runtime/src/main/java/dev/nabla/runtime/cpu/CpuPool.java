@@ -45,12 +45,45 @@ final class CpuPool implements PoolKernels {
             throw new InvalidArgumentException("max_pool2d_backward: expected an INT32 argmax of " + (long) planes * ohw
                     + " elements, got " + am.size + " x " + am.dtype);
         }
+        if (dy.f != null && CpuGemm.VECTOR && CpuMaxPool.is2x2(s) && s.h() % 2 == 0 && s.w() % 2 == 0
+                && 2 * s.outW() >= CpuMaxPoolVector.L) {
+            // Each pixel in exactly one window: the gradient is written whole, without zeroing dx first (0.80 of
+            // the time of zeroing and scattering on the CNN's 28 x 28 planes; rows of fewer than half a vector of
+            // windows, its 14 x 14 ones on 512-bit vectors, took 1.2 times as long, and keep the scatter).
+            CpuBuffer dx = CpuBackend.allocUninitialized(dy.dtype, (long) planes * hw);
+            CpuThreads.parallelFor(planes, grain(ohw), (from, to) -> {
+                if (!CpuMaxPoolVector.backward2x2(dy.f, am.i, dx.f, s.h(), s.w(), from, to)) {
+                    java.util.Arrays.fill(dx.f, from * hw, to * hw, 0f);
+                    scatter(dy.f, am.i, dx.f, hw, ohw, from, to);
+                }
+            });
+            return dx;
+        }
         CpuBuffer dx = CpuBackend.alloc(dy.dtype, (long) planes * hw);
         CpuThreads.parallelFor(planes, grain(ohw), (from, to) -> {
             if (dy.f != null) scatter(dy.f, am.i, dx.f, hw, ohw, from, to);
             else scatter(dy.d, am.i, dx.d, hw, ohw, from, to);
         });
         return dx;
+    }
+
+    /**
+     * One output row of {@link CpuMaxPoolVector#backward2x2} in scalar form: the four pixels of each of its ow
+     * windows (plane at dx[in], window rows from rel) get {@code 0f + dy} at the argmax, +0.0 elsewhere. Whether
+     * every argmax lies in its window.
+     */
+    static boolean gradRow2x2(float[] dy, int[] am, float[] dx, int w, int in, int rel, int o, int ow) {
+        boolean ok = true;
+        for (int ox = 0; ox < ow; ox++) {
+            int k = am[o + ox] - rel - 2 * ox, at = in + rel + 2 * ox;
+            float g = 0f + dy[o + ox];
+            ok &= k == 0 || k == 1 || k == w || k == w + 1;
+            dx[at] = k == 0 ? g : 0f;
+            dx[at + 1] = k == 1 ? g : 0f;
+            dx[at + w] = k == w ? g : 0f;
+            dx[at + w + 1] = k == w + 1 ? g : 0f;
+        }
+        return ok;
     }
 
     /** dx[plane][argmax[o]] += dy[o] over planes [from, to). */

@@ -153,6 +153,42 @@ class CpuPoolTest {
         }
     }
 
+    /**
+     * The whole-written 2x2 gradient against zeroing and scattering, bit for bit (signed zeros of dy become +0.0
+     * as they do added to a zero), for planes of even sizes over ranges cut anywhere; an argmax outside its window
+     * (not one the forward gives) is reported, and the backend then falls back to the scatter.
+     */
+    @ParameterizedTest(name = "{0} x {1}")
+    @MethodSource("vectorPlanes")
+    void float32VectorGradientMatchesTheScatterBitForBit(int h, int w) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CpuGemm.VECTOR && h % 2 == 0 && w % 2 == 0, "vector path, even sizes");
+        Pool2dSpec s = spec(3, 2, h, w, 2, 2, 2, 2, 0, 0);
+        int planes = s.n() * s.c(), hw = h * w, ohw = s.outH() * s.outW(), outN = planes * ohw;
+        float[] x = toFloat(data(s, 5)), dy = toFloat(data(spec(3, 2, s.outH(), s.outW(), 1, 1, 1, 1, 0, 0), 6));
+        float[] y = new float[outN];
+        int[] am = new int[outN];
+        CpuMaxPool.window2x2(x, y, am, h, w, 0, planes);
+        float[] want = new float[planes * hw];
+        for (int o = 0; o < outN; o++) want[o / ohw * hw + am[o]] += dy[o];
+        for (int cut = 0; cut <= planes; cut++) {
+            float[] dx = new float[planes * hw];
+            java.util.Arrays.fill(dx, Float.NaN);
+            assertTrue(CpuMaxPoolVector.backward2x2(dy, am, dx, h, w, 0, cut));
+            assertTrue(CpuMaxPoolVector.backward2x2(dy, am, dx, h, w, cut, planes));
+            assertBits(want, dx, "vector 2x2 gradient, planes cut at " + cut + ", " + s);
+        }
+        int[] bad = am.clone();
+        bad[outN - 1] = 0; // the last window of the last plane never holds pixel 0 of its plane
+        if (ohw > 1) {
+            assertFalse(CpuMaxPoolVector.backward2x2(dy, bad, new float[planes * hw], h, w, 0, planes));
+            CpuBuffer got = (CpuBuffer) new CpuPool().maxPool2dBackward(buffer(DType.FLOAT32, toDouble(dy)),
+                    intBuffer(bad), s);
+            float[] scattered = new float[planes * hw];
+            for (int o = 0; o < outN; o++) scattered[o / ohw * hw + bad[o]] += dy[o];
+            assertBits(scattered, got.f, "fallback scatter for an argmax outside its window, " + s);
+        }
+    }
+
     static Stream<org.junit.jupiter.params.provider.Arguments> vectorPlanes() {
         int[][] hw = {{2, 2}, {5, 3}, {14, 14}, {28, 28}, {7, 9}, {4, 64}, {6, 40}, {3, 33}, {9, 70}, {2, 100}, {16, 31}};
         return Stream.of(hw).map(p -> org.junit.jupiter.params.provider.Arguments.of(p[0], p[1]));
@@ -347,6 +383,12 @@ class CpuPoolTest {
         for (int i = 0; i < v.length; i++) {
             if (t == DType.FLOAT32) b.f[i] = (float) v[i]; else b.d[i] = v[i];
         }
+        return b;
+    }
+
+    private static CpuBuffer intBuffer(int[] v) {
+        CpuBuffer b = CpuBuffer.allocate(DType.INT32, v.length);
+        System.arraycopy(v, 0, b.i, 0, v.length);
         return b;
     }
 
