@@ -254,7 +254,7 @@ final class CpuConvWinograd {
      * 2L columns, the last one shifted back to end at t (t >= 2L), even where one vector would do: one kernel.
      */
     private static void products(float[] v, int vOff, int c, float[] u, int uOff, float[] m, int mOff, int ld, int t) {
-        int l2 = 2 * CpuConvImplicitVector.L, q = 0;
+        int l2 = 2 * CpuConvWinogradVector.L, q = 0;
         for (; q + l2 <= t; q += l2) CpuConvWinogradVector.product8x2(v, vOff, c, u, uOff, m, mOff, ld, q);
         if (q < t) CpuConvWinogradVector.product8x2(v, vOff, c, u, uOff, m, mOff, ld, t - l2);
     }

@@ -33,8 +33,13 @@ final class CpuMaxPoolVector {
     private static final VectorMask<Float> UPPER = SF.indexInRange(-H, H);
     /** Int bits 0, 1: the window offset of its second pixel is 1 (w and w + 1 for the second row are per call). */
     private static final FloatVector ZERO = FloatVector.zero(SF), ONE = FloatVector.broadcast(SF, Float.intBitsToFloat(1));
+    /** The ints of SF's shape, which reinterpret its lanes. */
+    private static final VectorSpecies<Integer> SI = ZERO.reinterpretAsInts().species();
     /** Lane k: 2k, the first column of window k relative to the vector's first one. */
-    private static final IntVector IOTA2 = iota2();
+    private static final IntVector IOTA2 = IntVector.fromArray(SI, iota2(), 0), ZI = IntVector.zero(SI);
+    /** Lane k takes lane k / 2 (SPREAD_LO) or L/2 + k / 2 (SPREAD_HI): with a blend on the odd lanes, an interleave. */
+    private static final VectorShuffle<Integer> SPREAD_LO = VectorShuffle.fromOp(SI, k -> k / 2), SPREAD_HI = VectorShuffle.fromOp(SI, k -> H + k / 2);
+    private static final VectorMask<Integer> ODD = VectorMask.fromLong(SI, 0xAAAAAAAAAAAAAAAAL);
 
     private CpuMaxPoolVector() {}
 
@@ -44,10 +49,10 @@ final class CpuMaxPoolVector {
         return VectorShuffle.fromArray(SF, idx, 0);
     }
 
-    private static IntVector iota2() {
+    private static int[] iota2() {
         int[] v = new int[L];
         for (int k = 0; k < L; k++) v[k] = 2 * k;
-        return IntVector.fromArray(ZERO.reinterpretAsInts().species(), v, 0);
+        return v;
     }
 
     /** As {@link CpuMaxPool#window2x2}: planes [from, to) of [h, w] planes; odd h or w leave the last row or column out. */
@@ -98,12 +103,6 @@ final class CpuMaxPoolVector {
         v.intoArray(y, o + ox);
         k.reinterpretAsInts().add(IOTA2).add(rel + 2 * ox).intoArray(idx, o + ox);
     }
-
-    private static final VectorSpecies<Integer> SI = IOTA2.species();
-    /** Lane k takes lane k / 2 (SPREAD_LO) or L/2 + k / 2 (SPREAD_HI): with a blend on the odd lanes, an interleave. */
-    private static final VectorShuffle<Integer> SPREAD_LO = VectorShuffle.fromOp(SI, k -> k / 2), SPREAD_HI = VectorShuffle.fromOp(SI, k -> H + k / 2);
-    private static final VectorMask<Integer> ODD = VectorMask.fromLong(SI, 0xAAAAAAAAAAAAAAAAL);
-    private static final IntVector ZI = IntVector.zero(SI);
 
     /**
      * The gradient of {@link #window2x2} for planes [from, to) of even h and w, written whole (no zeroed buffer and

@@ -159,9 +159,9 @@ class CpuPoolTest {
      * (not one the forward gives) is reported, and the backend then falls back to the scatter.
      */
     @ParameterizedTest(name = "{0} x {1}")
-    @MethodSource("vectorPlanes")
+    @MethodSource("evenVectorPlanes")
     void float32VectorGradientMatchesTheScatterBitForBit(int h, int w) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(CpuGemm.VECTOR && h % 2 == 0 && w % 2 == 0, "vector path, even sizes");
+        org.junit.jupiter.api.Assumptions.assumeTrue(CpuGemm.VECTOR, "no Vector API");
         Pool2dSpec s = spec(3, 2, h, w, 2, 2, 2, 2, 0, 0);
         int planes = s.n() * s.c(), hw = h * w, ohw = s.outH() * s.outW(), outN = planes * ohw;
         float[] x = toFloat(data(s, 5)), dy = toFloat(data(spec(3, 2, s.outH(), s.outW(), 1, 1, 1, 1, 0, 0), 6));
@@ -187,6 +187,11 @@ class CpuPoolTest {
             for (int o = 0; o < outN; o++) scattered[o / ohw * hw + bad[o]] += dy[o];
             assertBits(scattered, got.f, "fallback scatter for an argmax outside its window, " + s);
         }
+    }
+
+    /** The planes of {@link #vectorPlanes} with even sides, the only ones the whole-written gradient takes. */
+    static Stream<org.junit.jupiter.params.provider.Arguments> evenVectorPlanes() {
+        return vectorPlanes().filter(a -> (int) a.get()[0] % 2 == 0 && (int) a.get()[1] % 2 == 0);
     }
 
     static Stream<org.junit.jupiter.params.provider.Arguments> vectorPlanes() {
