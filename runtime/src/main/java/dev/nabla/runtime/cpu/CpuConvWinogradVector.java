@@ -189,50 +189,87 @@ final class CpuConvWinogradVector {
 
     /**
      * One vector of tiles: their 4 padded rows start at {@code eo[e]} (even columns) and {@code eo[odd + e]} (odd
-     * ones), s apart; the 16 results go to {@code v[at + k * es]}. Kept apart from the loops so that C2 inlines
-     * every vector call in it (a larger method reaches its node limit, and what it no longer inlines boxes).
+     * ones), s apart; the 16 results go to {@code v[at + k * es]}. Column transforms 0 and 1 of the 4 rows, then
+     * 2 and 3, each in a method of its own: with all 16 outputs in one method C2 at times (from JVM to JVM, as
+     * the shared profiles of the vector classes differ) passes its node budget before the last stores are
+     * intrinsified, and those then box their vectors and store element by element (~1.5x the time of the
+     * whole convolution).
      */
     private static void inputTiles(float[] eo, int e, int s, int odd, float[] v, int at, int es) {
-        FloatVector a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3;
+        inputColumns01(eo, e, s, odd, v, at, es);
+        inputColumns23(eo, e, s, odd, v, at + 2 * es, es);
+    }
+
+    /** Outputs k = 4i + j, j = 0, 1, to {@code v[at + (4i + j) * es]}. No vector leaves the method. */
+    private static void inputColumns01(float[] eo, int e, int s, int odd, float[] v, int at, int es) {
+        FloatVector a0, a1, b0, b1, c0, c1, d0, d1;
         {
             FloatVector x0 = FloatVector.fromArray(SF, eo, e), x1 = FloatVector.fromArray(SF, eo, e + 1);
-            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + e), o1 = FloatVector.fromArray(SF, eo, odd + e + 1);
-            a0 = x0.sub(x1); a1 = o0.add(x1); a2 = x1.sub(o0); a3 = o0.sub(o1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + e);
+            a0 = x0.sub(x1); a1 = o0.add(x1);
         }
         {
             int r = e + s;
             FloatVector x0 = FloatVector.fromArray(SF, eo, r), x1 = FloatVector.fromArray(SF, eo, r + 1);
-            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
-            b0 = x0.sub(x1); b1 = o0.add(x1); b2 = x1.sub(o0); b3 = o0.sub(o1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r);
+            b0 = x0.sub(x1); b1 = o0.add(x1);
         }
         {
             int r = e + 2 * s;
             FloatVector x0 = FloatVector.fromArray(SF, eo, r), x1 = FloatVector.fromArray(SF, eo, r + 1);
-            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
-            c0 = x0.sub(x1); c1 = o0.add(x1); c2 = x1.sub(o0); c3 = o0.sub(o1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r);
+            c0 = x0.sub(x1); c1 = o0.add(x1);
         }
         {
             int r = e + 3 * s;
             FloatVector x0 = FloatVector.fromArray(SF, eo, r), x1 = FloatVector.fromArray(SF, eo, r + 1);
-            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
-            d0 = x0.sub(x1); d1 = o0.add(x1); d2 = x1.sub(o0); d3 = o0.sub(o1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r);
+            d0 = x0.sub(x1); d1 = o0.add(x1);
         }
         a0.sub(c0).intoArray(v, at);
         a1.sub(c1).intoArray(v, at + es);
-        a2.sub(c2).intoArray(v, at + 2 * es);
-        a3.sub(c3).intoArray(v, at + 3 * es);
         b0.add(c0).intoArray(v, at + 4 * es);
         b1.add(c1).intoArray(v, at + 5 * es);
-        b2.add(c2).intoArray(v, at + 6 * es);
-        b3.add(c3).intoArray(v, at + 7 * es);
         c0.sub(b0).intoArray(v, at + 8 * es);
         c1.sub(b1).intoArray(v, at + 9 * es);
-        c2.sub(b2).intoArray(v, at + 10 * es);
-        c3.sub(b3).intoArray(v, at + 11 * es);
         b0.sub(d0).intoArray(v, at + 12 * es);
         b1.sub(d1).intoArray(v, at + 13 * es);
-        b2.sub(d2).intoArray(v, at + 14 * es);
-        b3.sub(d3).intoArray(v, at + 15 * es);
+    }
+
+    /** Outputs k = 4i + j, j = 2, 3, to {@code v[at + (4i + j - 2) * es]}. No vector leaves the method. */
+    private static void inputColumns23(float[] eo, int e, int s, int odd, float[] v, int at, int es) {
+        FloatVector a2, a3, b2, b3, c2, c3, d2, d3;
+        {
+            FloatVector x1 = FloatVector.fromArray(SF, eo, e + 1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + e), o1 = FloatVector.fromArray(SF, eo, odd + e + 1);
+            a2 = x1.sub(o0); a3 = o0.sub(o1);
+        }
+        {
+            int r = e + s;
+            FloatVector x1 = FloatVector.fromArray(SF, eo, r + 1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
+            b2 = x1.sub(o0); b3 = o0.sub(o1);
+        }
+        {
+            int r = e + 2 * s;
+            FloatVector x1 = FloatVector.fromArray(SF, eo, r + 1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
+            c2 = x1.sub(o0); c3 = o0.sub(o1);
+        }
+        {
+            int r = e + 3 * s;
+            FloatVector x1 = FloatVector.fromArray(SF, eo, r + 1);
+            FloatVector o0 = FloatVector.fromArray(SF, eo, odd + r), o1 = FloatVector.fromArray(SF, eo, odd + r + 1);
+            d2 = x1.sub(o0); d3 = o0.sub(o1);
+        }
+        a2.sub(c2).intoArray(v, at);
+        a3.sub(c3).intoArray(v, at + es);
+        b2.add(c2).intoArray(v, at + 4 * es);
+        b3.add(c3).intoArray(v, at + 5 * es);
+        c2.sub(b2).intoArray(v, at + 8 * es);
+        c3.sub(b3).intoArray(v, at + 9 * es);
+        b2.sub(d2).intoArray(v, at + 12 * es);
+        b3.sub(d3).intoArray(v, at + 13 * es);
     }
 
     /** {@link CpuConvWinogradWeight#channelTransform} with vectors of L channels. */
@@ -250,49 +287,84 @@ final class CpuConvWinogradVector {
 
     /**
      * One tile, L channels: patch pixel (i, j) at {@code xp[p + i * row + j * c]}; the 16 results to
-     * {@code vt[at + k * es]}. No vector leaves the method (see {@link #inputTiles}).
+     * {@code vt[at + k * es]}, column transforms 0 and 1 then 2 and 3 in methods of their own (see
+     * {@link #inputTiles}).
      */
     private static void channelTiles(float[] xp, int p, int row, int c, float[] vt, int at, int es) {
-        FloatVector a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3;
+        channelColumns01(xp, p, row, c, vt, at, es);
+        channelColumns23(xp, p, row, c, vt, at + 2 * es, es);
+    }
+
+    /** Outputs k = 4i + j, j = 0, 1, to {@code vt[at + (4i + j) * es]}. No vector leaves the method. */
+    private static void channelColumns01(float[] xp, int p, int row, int c, float[] vt, int at, int es) {
+        FloatVector a0, b0, c0, d0, a1, b1, c1, d1;
         {
             FloatVector q0 = FloatVector.fromArray(SF, xp, p), q1 = FloatVector.fromArray(SF, xp, p + c);
-            FloatVector q2 = FloatVector.fromArray(SF, xp, p + 2 * c), q3 = FloatVector.fromArray(SF, xp, p + 3 * c);
-            a0 = q0.sub(q2); a1 = q1.add(q2); a2 = q2.sub(q1); a3 = q1.sub(q3);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, p + 2 * c);
+            a0 = q0.sub(q2); a1 = q1.add(q2);
         }
         {
             int r = p + row;
             FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
-            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
-            b0 = q0.sub(q2); b1 = q1.add(q2); b2 = q2.sub(q1); b3 = q1.sub(q3);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c);
+            b0 = q0.sub(q2); b1 = q1.add(q2);
         }
         {
             int r = p + 2 * row;
             FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
-            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
-            c0 = q0.sub(q2); c1 = q1.add(q2); c2 = q2.sub(q1); c3 = q1.sub(q3);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c);
+            c0 = q0.sub(q2); c1 = q1.add(q2);
         }
         {
             int r = p + 3 * row;
             FloatVector q0 = FloatVector.fromArray(SF, xp, r), q1 = FloatVector.fromArray(SF, xp, r + c);
-            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c), q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
-            d0 = q0.sub(q2); d1 = q1.add(q2); d2 = q2.sub(q1); d3 = q1.sub(q3);
+            FloatVector q2 = FloatVector.fromArray(SF, xp, r + 2 * c);
+            d0 = q0.sub(q2); d1 = q1.add(q2);
         }
         a0.sub(c0).intoArray(vt, at);
         a1.sub(c1).intoArray(vt, at + es);
-        a2.sub(c2).intoArray(vt, at + 2 * es);
-        a3.sub(c3).intoArray(vt, at + 3 * es);
         b0.add(c0).intoArray(vt, at + 4 * es);
         b1.add(c1).intoArray(vt, at + 5 * es);
-        b2.add(c2).intoArray(vt, at + 6 * es);
-        b3.add(c3).intoArray(vt, at + 7 * es);
         c0.sub(b0).intoArray(vt, at + 8 * es);
         c1.sub(b1).intoArray(vt, at + 9 * es);
-        c2.sub(b2).intoArray(vt, at + 10 * es);
-        c3.sub(b3).intoArray(vt, at + 11 * es);
         b0.sub(d0).intoArray(vt, at + 12 * es);
         b1.sub(d1).intoArray(vt, at + 13 * es);
-        b2.sub(d2).intoArray(vt, at + 14 * es);
-        b3.sub(d3).intoArray(vt, at + 15 * es);
+    }
+
+    /** Outputs k = 4i + j, j = 2, 3, to {@code vt[at + (4i + j - 2) * es]}. No vector leaves the method. */
+    private static void channelColumns23(float[] xp, int p, int row, int c, float[] vt, int at, int es) {
+        FloatVector a2, b2, c2, d2, a3, b3, c3, d3;
+        {
+            FloatVector q1 = FloatVector.fromArray(SF, xp, p + c), q2 = FloatVector.fromArray(SF, xp, p + 2 * c);
+            FloatVector q3 = FloatVector.fromArray(SF, xp, p + 3 * c);
+            a2 = q2.sub(q1); a3 = q1.sub(q3);
+        }
+        {
+            int r = p + row;
+            FloatVector q1 = FloatVector.fromArray(SF, xp, r + c), q2 = FloatVector.fromArray(SF, xp, r + 2 * c);
+            FloatVector q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            b2 = q2.sub(q1); b3 = q1.sub(q3);
+        }
+        {
+            int r = p + 2 * row;
+            FloatVector q1 = FloatVector.fromArray(SF, xp, r + c), q2 = FloatVector.fromArray(SF, xp, r + 2 * c);
+            FloatVector q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            c2 = q2.sub(q1); c3 = q1.sub(q3);
+        }
+        {
+            int r = p + 3 * row;
+            FloatVector q1 = FloatVector.fromArray(SF, xp, r + c), q2 = FloatVector.fromArray(SF, xp, r + 2 * c);
+            FloatVector q3 = FloatVector.fromArray(SF, xp, r + 3 * c);
+            d2 = q2.sub(q1); d3 = q1.sub(q3);
+        }
+        a2.sub(c2).intoArray(vt, at);
+        a3.sub(c3).intoArray(vt, at + es);
+        b2.add(c2).intoArray(vt, at + 4 * es);
+        b3.add(c3).intoArray(vt, at + 5 * es);
+        c2.sub(b2).intoArray(vt, at + 8 * es);
+        c3.sub(b3).intoArray(vt, at + 9 * es);
+        b2.sub(d2).intoArray(vt, at + 12 * es);
+        b3.sub(d3).intoArray(vt, at + 13 * es);
     }
 
     /** {@link CpuConvWinogradWeight#gradTransform} with vectors of L tiles. */
@@ -420,54 +492,89 @@ final class CpuConvWinogradVector {
     /**
      * One vector of tiles: M element k at {@code m[at + k * es]}; output rows at y[o] and (two) y[o + ow], the
      * second half of the tiles (hi) L columns further. An output vector whose bit in whole is set is stored
-     * there, else at its slot of tmp. Kept apart from the loops so that C2 inlines every vector call in it, and
-     * no vector is live across a call (which would box it).
+     * there, else at its slot of tmp. Each output row in a method of its own (see {@link #inputTiles}), and no
+     * vector is live across a call (which would box it).
      */
     private static void outputTiles(float[] m, int at, int es, float b, float[] y, int o, int ow, boolean two, boolean hi,
                                     int whole, float[] tmp) {
-        FloatVector s00, s01, s02, s03, s10, s11, s12, s13;
+        outputRow0(m, at, es, b, y, o, hi, (whole & 1) != 0, (whole & 4) != 0, tmp, 0);
+        if (two) outputRow1(m, at, es, b, y, o + ow, hi, (whole & 2) != 0, (whole & 8) != 0, tmp, L);
+    }
+
+    /**
+     * The first output row of the tiles (rows 0-2 of M): the vector of its first L columns to y[o] when lo, else
+     * to {@code tmp[t]}; (hi) that of the next L to y[o + L] when up, else to {@code tmp[t + 2L]}.
+     */
+    private static void outputRow0(float[] m, int at, int es, float b, float[] y, int o, boolean hi, boolean lo,
+                                   boolean up, float[] tmp, int t) {
+        FloatVector s0, s1, s2, s3;
         {
-            FloatVector m0 = FloatVector.fromArray(SF, m, at), m1 = FloatVector.fromArray(SF, m, at + 4 * es);
-            FloatVector m2 = FloatVector.fromArray(SF, m, at + 8 * es), m3 = FloatVector.fromArray(SF, m, at + 12 * es);
-            s00 = m0.add(m1).add(m2);
-            s10 = m1.sub(m2).sub(m3);
+            int a = at;
+            FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
+            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
+            s0 = m0.add(m1).add(m2);
         }
         {
             int a = at + es;
             FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
-            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es), m3 = FloatVector.fromArray(SF, m, a + 12 * es);
-            s01 = m0.add(m1).add(m2);
-            s11 = m1.sub(m2).sub(m3);
+            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
+            s1 = m0.add(m1).add(m2);
         }
         {
             int a = at + 2 * es;
             FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
-            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es), m3 = FloatVector.fromArray(SF, m, a + 12 * es);
-            s02 = m0.add(m1).add(m2);
-            s12 = m1.sub(m2).sub(m3);
+            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
+            s2 = m0.add(m1).add(m2);
         }
         {
             int a = at + 3 * es;
             FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
-            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es), m3 = FloatVector.fromArray(SF, m, a + 12 * es);
-            s03 = m0.add(m1).add(m2);
-            s13 = m1.sub(m2).sub(m3);
+            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
+            s3 = m0.add(m1).add(m2);
         }
-        FloatVector y00 = s00.add(s01).add(s02).add(b), y01 = s01.sub(s02).sub(s03).add(b);
-        FloatVector z = y00.rearrange(SPREAD_LO).blend(y01.rearrange(SPREAD_LO), ODD);
-        if ((whole & 1) != 0) z.intoArray(y, o); else z.intoArray(tmp, 0);
+        FloatVector y0 = s0.add(s1).add(s2).add(b), y1 = s1.sub(s2).sub(s3).add(b);
+        FloatVector z = y0.rearrange(SPREAD_LO).blend(y1.rearrange(SPREAD_LO), ODD);
+        if (lo) z.intoArray(y, o); else z.intoArray(tmp, t);
         if (hi) {
-            z = y00.rearrange(SPREAD_HI).blend(y01.rearrange(SPREAD_HI), ODD);
-            if ((whole & 4) != 0) z.intoArray(y, o + L); else z.intoArray(tmp, 2 * L);
+            z = y0.rearrange(SPREAD_HI).blend(y1.rearrange(SPREAD_HI), ODD);
+            if (up) z.intoArray(y, o + L); else z.intoArray(tmp, t + 2 * L);
         }
-        if (two) {
-            FloatVector y10 = s10.add(s11).add(s12).add(b), y11 = s11.sub(s12).sub(s13).add(b);
-            z = y10.rearrange(SPREAD_LO).blend(y11.rearrange(SPREAD_LO), ODD);
-            if ((whole & 2) != 0) z.intoArray(y, o + ow); else z.intoArray(tmp, L);
-            if (hi) {
-                z = y10.rearrange(SPREAD_HI).blend(y11.rearrange(SPREAD_HI), ODD);
-                if ((whole & 8) != 0) z.intoArray(y, o + ow + L); else z.intoArray(tmp, 3 * L);
-            }
+    }
+
+    /** The second output row of the tiles (rows 1-3 of M), as {@link #outputRow0}. */
+    private static void outputRow1(float[] m, int at, int es, float b, float[] y, int o, boolean hi, boolean lo,
+                                   boolean up, float[] tmp, int t) {
+        FloatVector s0, s1, s2, s3;
+        {
+            int a = at;
+            FloatVector m1 = FloatVector.fromArray(SF, m, a + 4 * es), m2 = FloatVector.fromArray(SF, m, a + 8 * es);
+            FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
+            s0 = m1.sub(m2).sub(m3);
+        }
+        {
+            int a = at + es;
+            FloatVector m1 = FloatVector.fromArray(SF, m, a + 4 * es), m2 = FloatVector.fromArray(SF, m, a + 8 * es);
+            FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
+            s1 = m1.sub(m2).sub(m3);
+        }
+        {
+            int a = at + 2 * es;
+            FloatVector m1 = FloatVector.fromArray(SF, m, a + 4 * es), m2 = FloatVector.fromArray(SF, m, a + 8 * es);
+            FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
+            s2 = m1.sub(m2).sub(m3);
+        }
+        {
+            int a = at + 3 * es;
+            FloatVector m1 = FloatVector.fromArray(SF, m, a + 4 * es), m2 = FloatVector.fromArray(SF, m, a + 8 * es);
+            FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
+            s3 = m1.sub(m2).sub(m3);
+        }
+        FloatVector y0 = s0.add(s1).add(s2).add(b), y1 = s1.sub(s2).sub(s3).add(b);
+        FloatVector z = y0.rearrange(SPREAD_LO).blend(y1.rearrange(SPREAD_LO), ODD);
+        if (lo) z.intoArray(y, o); else z.intoArray(tmp, t);
+        if (hi) {
+            z = y0.rearrange(SPREAD_HI).blend(y1.rearrange(SPREAD_HI), ODD);
+            if (up) z.intoArray(y, o + L); else z.intoArray(tmp, t + 2 * L);
         }
     }
 
