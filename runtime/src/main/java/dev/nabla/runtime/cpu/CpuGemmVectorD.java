@@ -339,78 +339,36 @@ final class CpuGemmVectorD {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        if (rows == MR && cols == NR && alpha == 1.0 && (beta == 0.0 || beta == 1.0)) {
-            // A full tile of C = tile or C + tile, straight from the registers: the same roundings as store()
-            // (alpha * v is v, beta * c is c), without the round trip through tmp, which cost products with a
-            // short inner dimension (K = 10 to 128 in an MLP's backward pass) 3-25% of their time.
-            if (beta == 0.0) {
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + L);
-                ci += ldc;
-                c10.intoArray(c, ci);
-                c11.intoArray(c, ci + L);
-                ci += ldc;
-                c20.intoArray(c, ci);
-                c21.intoArray(c, ci + L);
-                ci += ldc;
-                c30.intoArray(c, ci);
-                c31.intoArray(c, ci + L);
-                ci += ldc;
-                c40.intoArray(c, ci);
-                c41.intoArray(c, ci + L);
-                ci += ldc;
-                c50.intoArray(c, ci);
-                c51.intoArray(c, ci + L);
-                ci += ldc;
-                c60.intoArray(c, ci);
-                c61.intoArray(c, ci + L);
-                ci += ldc;
-                c70.intoArray(c, ci);
-                c71.intoArray(c, ci + L);
-            } else {
-                c00.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c01.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c10.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c11.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c20.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c21.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c30.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c31.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c40.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c41.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c50.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c51.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c60.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c61.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c70.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c71.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-            }
-            return;
-        }
-        c00.intoArray(tmp, 0 * NR);
-        c01.intoArray(tmp, 0 * NR + L);
-        c10.intoArray(tmp, 1 * NR);
-        c11.intoArray(tmp, 1 * NR + L);
-        c20.intoArray(tmp, 2 * NR);
-        c21.intoArray(tmp, 2 * NR + L);
-        c30.intoArray(tmp, 3 * NR);
-        c31.intoArray(tmp, 3 * NR + L);
-        c40.intoArray(tmp, 4 * NR);
-        c41.intoArray(tmp, 4 * NR + L);
-        c50.intoArray(tmp, 5 * NR);
-        c51.intoArray(tmp, 5 * NR + L);
-        c60.intoArray(tmp, 6 * NR);
-        c61.intoArray(tmp, 6 * NR + L);
-        c70.intoArray(tmp, 7 * NR);
-        c71.intoArray(tmp, 7 * NR + L);
-        store(tmp, c, ci, ldc, alpha, beta, rows, cols);
+        // As in CpuGemmVectorF.kernel: a full tile with alpha 1 and beta 0 goes from the registers to C, any
+        // other (C + tile included) to tmp, then store(); both through one set of stores, which keeps C2 within
+        // its node budget (with a set per case it at times left the last stores as calls, boxing their vectors).
+        boolean direct = rows == MR && cols == NR && alpha == 1.0 && beta == 0.0;
+        double[] dst = direct ? c : tmp;
+        int o = direct ? ci : 0, ld = direct ? ldc : NR;
+        c00.intoArray(dst, o);
+        c01.intoArray(dst, o + L);
+        o += ld;
+        c10.intoArray(dst, o);
+        c11.intoArray(dst, o + L);
+        o += ld;
+        c20.intoArray(dst, o);
+        c21.intoArray(dst, o + L);
+        o += ld;
+        c30.intoArray(dst, o);
+        c31.intoArray(dst, o + L);
+        o += ld;
+        c40.intoArray(dst, o);
+        c41.intoArray(dst, o + L);
+        o += ld;
+        c50.intoArray(dst, o);
+        c51.intoArray(dst, o + L);
+        o += ld;
+        c60.intoArray(dst, o);
+        c61.intoArray(dst, o + L);
+        o += ld;
+        c70.intoArray(dst, o);
+        c71.intoArray(dst, o + L);
+        if (!direct) store(tmp, c, ci, ldc, alpha, beta, rows, cols);
     }
 
     /**
@@ -446,57 +404,31 @@ final class CpuGemmVectorD {
             c40 = v4.fma(b0, c40);
             c41 = v4.fma(b1, c41);
         }
-        if (rows == MR && cols == NR && alpha == 1.0 && (beta == 0.0 || beta == 1.0)) {
-            if (beta == 0.0) {
-                c00.intoArray(c, ci);
-                c01.intoArray(c, ci + L);
-                ci += ldc;
-                c10.intoArray(c, ci);
-                c11.intoArray(c, ci + L);
-                ci += ldc;
-                c20.intoArray(c, ci);
-                c21.intoArray(c, ci + L);
-                ci += ldc;
-                c30.intoArray(c, ci);
-                c31.intoArray(c, ci + L);
-                ci += ldc;
-                c40.intoArray(c, ci);
-                c41.intoArray(c, ci + L);
-            } else {
-                c00.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c01.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c10.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c11.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c20.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c21.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c30.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c31.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-                ci += ldc;
-                c40.add(DoubleVector.fromArray(S, c, ci)).intoArray(c, ci);
-                c41.add(DoubleVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-            }
-            return;
-        }
-        c00.intoArray(tmp, 0 * NR);
-        c01.intoArray(tmp, 0 * NR + L);
-        c10.intoArray(tmp, 1 * NR);
-        c11.intoArray(tmp, 1 * NR + L);
-        c20.intoArray(tmp, 2 * NR);
-        c21.intoArray(tmp, 2 * NR + L);
-        c30.intoArray(tmp, 3 * NR);
-        c31.intoArray(tmp, 3 * NR + L);
-        c40.intoArray(tmp, 4 * NR);
-        c41.intoArray(tmp, 4 * NR + L);
-        store(tmp, c, ci, ldc, alpha, beta, rows, cols);
+        // As in kernel: one set of stores, to C for a full tile with alpha 1 and beta 0, else to tmp.
+        boolean direct = rows == MR && cols == NR && alpha == 1.0 && beta == 0.0;
+        double[] dst = direct ? c : tmp;
+        int o = direct ? ci : 0, ld = direct ? ldc : NR;
+        c00.intoArray(dst, o);
+        c01.intoArray(dst, o + L);
+        o += ld;
+        c10.intoArray(dst, o);
+        c11.intoArray(dst, o + L);
+        o += ld;
+        c20.intoArray(dst, o);
+        c21.intoArray(dst, o + L);
+        o += ld;
+        c30.intoArray(dst, o);
+        c31.intoArray(dst, o + L);
+        o += ld;
+        c40.intoArray(dst, o);
+        c41.intoArray(dst, o + L);
+        if (!direct) store(tmp, c, ci, ldc, alpha, beta, rows, cols);
     }
 
     /**
      * C tile (rows x cols at ci) = alpha * tile + beta * C, C unread when beta == 0. Separate from the kernel
      * (whose accumulators go through the small tile buffer) so that C2 keeps the kernel within its inlining
-     * budget. Full tiles with alpha == 1 and beta 0 or 1 (most products) skip it: the kernel stores them.
+     * budget. Full tiles with alpha == 1 and beta == 0 (most products) skip it: the kernel stores them.
      */
     private static void store(double[] tmp, double[] c, int ci, int ldc, double alpha, double beta, int rows, int cols) {
         if (cols == NR) {
