@@ -17,15 +17,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
  * register per k step, written to C once at the end (alpha, beta applied there; beta == 0 does not read C).
  * Partial tiles at the edges compute on the zero padding and store through a small buffer. With 512-bit
- * vectors (8-row tile) packed panels are interleaved (step p's MR elements together) and a full panel of A is
- * read in place: MR rows of a plain A (packing it, a transpose, cost 10-25% of the time of products with N
+ * vectors (8-row tile) packed panels are interleaved (step p's MR elements together) and run through a kernel
+ * of their own ({@link #kernelPacked}); a block with few B panels ({@link #PACK_PANELS}) reads a full panel of A
+ * in place instead: MR rows of a plain A (packing it, a transpose, cost 10-25% of the time of products with N
  * near 128), or of a transposed A the interleaved layout itself, MR contiguous elements per step, lda apart;
  * only a last partial micro-panel is packed. With 256-bit vectors (5-row tile) a plain A is packed one
  * micro-panel at a time, a transposed A MP micro-panels at a time (MP * MR x KC), and every packed panel is MR
  * rows of kc, as A's own rows lie. The summation order of every element is the same
  * whatever the split. Products too small for the
  * tile, or of a single row, go to {@link CpuGemmScalar}.
- * The float64 class {@link CpuGemmVectorD} is the same code with DoubleVector.
+ * The float64 class {@link CpuGemmVectorD} is the same code with DoubleVector, less {@link #kernelPacked}
+ * (packed panels there go through the general kernel).
  */
 final class CpuGemmVectorF {
     /**
@@ -59,6 +61,14 @@ final class CpuGemmVectorF {
     private static final int SPLIT = 4;
     /** Micro-panels of A packed together (MP * MR rows x KC, with the B block within L2). */
     private static final int MP = 16;
+    /**
+     * B micro-panels in a block at or above which the 8-row path packs every A micro-panel (interleaved) for
+     * {@link #kernelPacked} instead of reading full ones in place: the faster kernel then repays the packing. Paired
+     * on one thread of an AVX-512 Xeon (JDK 17), packing against in place: 1.08-1.17x the throughput with 8 or more
+     * panels (n = 256 to 1024, the Transformer's [2048, 128] x [128, 384..512], [128, 2048]^T x [2048, 384..512]),
+     * 0.90-0.98x with 4 (n = 128).
+     */
+    private static final int PACK_PANELS = 8;
     /**
      * Columns per packed block of B (a multiple of NR): KC x NC floats = 512 KiB, within L2. (On Zen 3's 512 KiB
      * L2, 256 KiB blocks measured 1-10% slower single-threaded at n = 1024 and 2048, 128 KiB ones 5-15%.)
@@ -161,6 +171,7 @@ final class CpuGemmVectorF {
         float[] tmp = new float[MR * NR];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc), nPanels = (nc + NR - 1) / NR;
+            boolean packAll = IN_PLACE_A && nPanels >= PACK_PANELS;
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
                 packB(transB, b, bOff, ldb, p0, jc, kc, nc, bp);
@@ -170,16 +181,17 @@ final class CpuGemmVectorF {
                     if (transA && !IN_PLACE_A) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
                     for (int r0 = g; r0 < gEnd; r0 += MR) {
                         int rows = Math.min(MR, i1 - r0);
-                        // With 512-bit vectors a full panel of A is read in place: MR rows, each contiguous, or for a
-                        // transposed A, MR contiguous elements per step (the interleaved layout, steps lda apart;
-                        // paired with packing on two threads of an AVX-512 Xeon, 0.84-0.92 of the time of the
-                        // weight-gradient products [128..512, 2048]^T x [2048, 128..512]). With 256-bit ones it is
+                        // With 512-bit vectors a full panel of A is read in place when the block has fewer than
+                        // PACK_PANELS B panels: MR rows, each contiguous, or for a transposed A, MR contiguous
+                        // elements per step (the interleaved layout, steps lda apart; with the general kernel for
+                        // packed panels too, in place took 0.84-0.92 of the time of packing on two threads of an
+                        // AVX-512 Xeon for [128..512, 2048]^T x [2048, 128..512]). With 256-bit ones it is
                         // packed: on Zen 3, in place ran at 40 to 75 GFLOP/s depending on where the arrays lay (from
                         // one allocation to the next in the same JVM; probably A's rows, lda apart, contending with
                         // the B panel for L1 sets); packed, at 72-78.
                         float[] src = ap;
                         int ai = (r0 - g) * kc, rs = MR == 8 ? 1 : kc, ps = MR == 8 ? MR : 1; // packed: interleaved for 8 rows
-                        if (IN_PLACE_A && rows == MR) {
+                        if (IN_PLACE_A && rows == MR && !packAll) {
                             src = a;
                             ai = transA ? aOff + p0 * lda + r0 : aOff + r0 * lda + p0;
                             rs = transA ? 1 : lda;
@@ -190,7 +202,10 @@ final class CpuGemmVectorF {
                         }
                         for (int jr = 0; jr < nPanels; jr++) {
                             int cols = Math.min(NR, nc - jr * NR);
-                            if (MR == 8) {
+                            if (MR == 8 && src == ap) {
+                                kernelPacked(kc, ap, ai, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                        alpha, bt, rows, cols, tmp);
+                            } else if (MR == 8) {
                                 kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             } else {
@@ -360,6 +375,82 @@ final class CpuGemmVectorF {
         // K panel after the first) included, goes to tmp, then store(); both through one set of stores. (With a set
         // per case, and C + tile in registers too, C2 (JDK 17) at times passed its node budget before
         // intrinsifying the last stores, which then boxed their vectors.)
+        boolean direct = rows == MR && cols == NR && alpha == 1f && beta == 0f;
+        float[] dst = direct ? c : tmp;
+        int o = direct ? ci : 0, ld = direct ? ldc : NR;
+        c00.intoArray(dst, o);
+        c01.intoArray(dst, o + L);
+        o += ld;
+        c10.intoArray(dst, o);
+        c11.intoArray(dst, o + L);
+        o += ld;
+        c20.intoArray(dst, o);
+        c21.intoArray(dst, o + L);
+        o += ld;
+        c30.intoArray(dst, o);
+        c31.intoArray(dst, o + L);
+        o += ld;
+        c40.intoArray(dst, o);
+        c41.intoArray(dst, o + L);
+        o += ld;
+        c50.intoArray(dst, o);
+        c51.intoArray(dst, o + L);
+        o += ld;
+        c60.intoArray(dst, o);
+        c61.intoArray(dst, o + L);
+        o += ld;
+        c70.intoArray(dst, o);
+        c71.intoArray(dst, o + L);
+        if (!direct) store(tmp, c, ci, ldc, alpha, beta, rows, cols);
+    }
+
+    /**
+     * {@link #kernel} for an interleaved packed A micro-panel (element (r, p) at {@code a[ai + p * MR + r]}), every
+     * index in the k loop the loop counter times a constant plus a loop-invariant offset: C2 then checks the
+     * bounds once for the loop rather than per load, and the 8 A reads share one address. 1.15-1.2x the
+     * throughput of the general kernel on L1/L2-resident panels (153-162 against 133-135 GFLOP/s on one thread
+     * of an AVX-512 Xeon, JDK 17; the general kernel ran alike on packed, in-place and transposed panels).
+     */
+    private static void kernelPacked(int kc, float[] a, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                                     float alpha, float beta, int rows, int cols, float[] tmp) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++) {
+            int aj = ai + p * MR, bj = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bj), b1 = FloatVector.fromArray(S, bp, bj + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aj]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aj + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[aj + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[aj + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[aj + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[aj + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[aj + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[aj + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        // As in kernel: one set of stores, to C for a full tile with alpha 1 and beta 0, else to tmp.
         boolean direct = rows == MR && cols == NR && alpha == 1f && beta == 0f;
         float[] dst = direct ? c : tmp;
         int o = direct ? ci : 0, ld = direct ? ldc : NR;

@@ -255,6 +255,40 @@ class CpuGemmImplementationsTest {
         }
     }
 
+    @ParameterizedTest @MethodSource("implementations")
+    void aWideProductWithPackedPanelsEqualsItsNarrowStripsReadInPlace(Gemm g) {
+        // A block of 8 or more B micro-panels packs every A micro-panel for its own kernel (512-bit vectors); a strip
+        // of one panel reads A in place. Rows enough (m >= 4n) that threads split the wide product by rows, so each
+        // block keeps all its columns; two inner blocks (k > 256) and a partial last row and column panel. The
+        // summation order is the same in both kernels: equal bit for bit, and close to the triple loop.
+        Random r = new Random(12);
+        int m = 1203, n = 300, k = 300, strip = 32;
+        for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            float[] af = toFloat(random(m * k, r)), bf = toFloat(random(k * n, r)), cf = toFloat(random(m * n, r));
+            for (float[] ab : new float[][]{{1f, 0f}, {1f, 1f}, {-1.5f, 0.25f}}) {
+                float[] whole = cf.clone(), strips = cf.clone();
+                g.sgemm(ta, tb, m, n, k, ab[0], af, 0, lda, bf, 0, ldb, ab[1], whole, 0, n);
+                for (int j = 0; j < n; j += strip) {
+                    int w = Math.min(strip, n - j), bo = tb ? j * ldb : j;
+                    g.sgemm(ta, tb, m, w, k, ab[0], af, 0, lda, bf, bo, ldb, ab[1], strips, j, n);
+                }
+                String what = String.format("ta=%b tb=%b alpha=%s beta=%s", ta, tb, ab[0], ab[1]);
+                assertArrayEquals(strips, whole, what);
+                for (int i = 0; i < m; i += 97) {
+                    for (int j = 0; j < n; j += 13) {
+                        double e = ab[1] * cf[i * n + j];
+                        for (int p = 0; p < k; p++) {
+                            e += ab[0] * (double) af[ta ? p * lda + i : i * lda + p] * bf[tb ? j * ldb + p : p * ldb + j];
+                        }
+                        assertEquals(e, whole[i * n + j], 1e-4 * (1 + Math.abs(e)), what + " at " + i + "," + j);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void theSuiteRunsTheVectorPathWhereTheCpuHasWideVectors() {
         // The parent pom's surefire argLine adds the module; without it the whole suite would test the scalar path.
