@@ -1,6 +1,8 @@
 package dev.nabla.runtime.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Partial tiles at the edges compute on the zero padding and store through a small buffer. With 512-bit
  * vectors (8-row tile) packed panels are interleaved (step p's MR elements together) and run through a kernel
  * of their own ({@link #kernelPacked}); a block with few B panels ({@link #PACK_PANELS}) reads a full panel of A
- * in place instead: MR rows of a plain A (packing it, a transpose, cost 10-25% of the time of products with N
+ * in place instead (a transposed A is packed from 2 panels, a group of MP micro-panels at a time): MR rows of a plain A (packing it, a transpose, cost 10-25% of the time of products with N
  * near 128), or of a transposed A the interleaved layout itself, MR contiguous elements per step, lda apart;
  * only a last partial micro-panel is packed. With 256-bit vectors (5-row tile) a plain A is packed one
  * micro-panel at a time, a transposed A MP micro-panels at a time (MP * MR x KC), and every packed panel is MR
@@ -63,12 +65,14 @@ final class CpuGemmVectorF {
     private static final int MP = 16;
     /**
      * B micro-panels in a block at or above which the 8-row path packs every A micro-panel (interleaved) for
-     * {@link #kernelPacked} instead of reading full ones in place: the faster kernel then repays the packing. Paired
-     * on one thread of an AVX-512 Xeon (JDK 17), packing against in place: 1.08-1.17x the throughput with 8 or more
-     * panels (n = 256 to 1024, the Transformer's [2048, 128] x [128, 384..512], [128, 2048]^T x [2048, 384..512]),
-     * 0.90-0.98x with 4 (n = 128).
+     * {@link #kernelPacked} instead of reading full ones in place: the faster kernel then repays the packing. A
+     * plain A packs by a transpose: paired on one thread of an AVX-512 Xeon (JDK 17), packing against in place,
+     * 1.08-1.17x the throughput with 8 or more panels (n = 256 to 1024, the Transformer's [2048, 128] x [128,
+     * 384..512]), 0.90-0.98x with 4 (n = 128). A transposed A packs by copies (two panels and two steps per
+     * vector pair): from 2 panels, 1.04-1.14x on one thread and 1.10-1.15x on two ([128..784, 2048..128]^T x
+     * [.., 128..512]); 1.00x for [128, 2048]^T x [2048, 128] on two threads, whose blocks have 2 panels.
      */
-    private static final int PACK_PANELS = 8;
+    private static final int PACK_PANELS = 8, PACK_PANELS_TRANSPOSED = 2;
     /**
      * Columns per packed block of B (a multiple of NR): KC x NC floats = 512 KiB, within L2. (On Zen 3's 512 KiB
      * L2, 256 KiB blocks measured 1-10% slower single-threaded at n = 1024 and 2048, 128 KiB ones 5-15%.)
@@ -82,6 +86,11 @@ final class CpuGemmVectorF {
      * MLP's 10-output layer) several times slower on two threads than on one.
      */
     private static final long GRAIN_FLOPS = 1L << 20;
+
+    /** For {@link #packInterleaved} with 16 lanes (2 MR): the halves of a vector swapped; lanes 8-15; lanes 0-7. */
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, k -> (k + L / 2) % L);
+    private static final VectorMask<Float> UPPER_HALF = S.indexInRange(-L / 2, L / 2),
+            LOWER_HALF = S.indexInRange(0, L / 2);
 
     private static final ThreadLocal<float[]> B_PACK = new ThreadLocal<>();
     private static final ThreadLocal<float[]> A_PACK = new ThreadLocal<>();
@@ -171,21 +180,23 @@ final class CpuGemmVectorF {
         float[] tmp = new float[MR * NR];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc), nPanels = (nc + NR - 1) / NR;
-            boolean packAll = IN_PLACE_A && nPanels >= PACK_PANELS;
+            boolean packAll = IN_PLACE_A && nPanels >= (transA ? PACK_PANELS_TRANSPOSED : PACK_PANELS);
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
                 packB(transB, b, bOff, ldb, p0, jc, kc, nc, bp);
                 float bt = p0 == 0 ? beta : 1f;
                 for (int g = i0; g < i1; g += MP * MR) {
                     int gEnd = Math.min(i1, g + MP * MR);
-                    if (transA && !IN_PLACE_A) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
+                    boolean groupPacked = transA && (!IN_PLACE_A || packAll);
+                    if (groupPacked) packA(true, a, aOff, lda, g, gEnd, p0, kc, ap);
                     for (int r0 = g; r0 < gEnd; r0 += MR) {
                         int rows = Math.min(MR, i1 - r0);
                         // With 512-bit vectors a full panel of A is read in place when the block has fewer than
-                        // PACK_PANELS B panels: MR rows, each contiguous, or for a transposed A, MR contiguous
-                        // elements per step (the interleaved layout, steps lda apart; with the general kernel for
-                        // packed panels too, in place took 0.84-0.92 of the time of packing on two threads of an
-                        // AVX-512 Xeon for [128..512, 2048]^T x [2048, 128..512]). With 256-bit ones it is
+                        // PACK_PANELS (transposed: PACK_PANELS_TRANSPOSED) B panels: MR rows, each contiguous, or for
+                        // a transposed A, MR contiguous elements per step (the interleaved layout, steps lda apart;
+                        // with the general kernel for packed panels too and a scalar copy, in place took 0.84-0.92
+                        // of the time of packing on two threads of an AVX-512 Xeon for [128..512, 2048]^T x [2048,
+                        // 128..512]). With 256-bit ones it is
                         // packed: on Zen 3, in place ran at 40 to 75 GFLOP/s depending on where the arrays lay (from
                         // one allocation to the next in the same JVM; probably A's rows, lda apart, contending with
                         // the B panel for L1 sets); packed, at 72-78.
@@ -196,7 +207,7 @@ final class CpuGemmVectorF {
                             ai = transA ? aOff + p0 * lda + r0 : aOff + r0 * lda + p0;
                             rs = transA ? 1 : lda;
                             ps = transA ? lda : 1;
-                        } else if (!transA || IN_PLACE_A) {
+                        } else if (!groupPacked) {
                             packA(transA, a, aOff, lda, r0, Math.min(i1, r0 + MR), p0, kc, ap);
                             ai = 0;
                         }
@@ -312,12 +323,25 @@ final class CpuGemmVectorF {
         }
         // op(A) row i is column i of A: along each of A's rows, every MR consecutive elements are one
         // micro-panel's step p, copied whole. (A FloatVector of MR lanes is no faster here, and on JDK 17 its
-        // store is not intrinsified next to the kernel's wider species.)
+        // store is not intrinsified next to the kernel's wider species.) With 16-lane vectors, pairs of panels
+        // and of steps first: one load holds a step of two panels, and two such (steps p, p + 1) make, by one
+        // half swap and a blend each, the 16 floats at step p of either panel.
+        int pairs = L == 2 * MR ? full / 2 : 0, steps = kc & ~1;
+        for (int q = 0; q < pairs; q++) {
+            int src = aOff + p0 * lda + i0 + 2 * q * MR, dst = 2 * q * MR * kc;
+            for (int p = 0; p < steps; p += 2, src += 2 * lda, dst += 2 * MR) {
+                FloatVector v0 = FloatVector.fromArray(S, a, src), v1 = FloatVector.fromArray(S, a, src + lda);
+                v0.blend(v1.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(ap, dst);
+                v1.blend(v0.rearrange(SWAP_HALVES), LOWER_HALF).intoArray(ap, dst + MR * kc);
+            }
+        }
         for (int p = 0; p < kc; p++) {
             int src = aOff + (p0 + p) * lda + i0, dst = p * MR;
-            for (int q = 0; q < full; q++, src += MR, dst += MR * kc) {
-                for (int r = 0; r < MR; r++) ap[dst + r] = a[src + r];
+            for (int q = p < steps ? 2 * pairs : 0; q < full; q++) {
+                for (int r = 0, at = src + q * MR, to = dst + q * MR * kc; r < MR; r++) ap[to + r] = a[at + r];
             }
+            src += full * MR;
+            dst += full * MR * kc;
             if (rem != 0) {
                 for (int r = 0; r < rem; r++) ap[dst + r] = a[src + r];
                 for (int r = rem; r < MR; r++) ap[dst + r] = 0f;

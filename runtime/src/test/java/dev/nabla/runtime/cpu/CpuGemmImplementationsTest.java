@@ -257,12 +257,13 @@ class CpuGemmImplementationsTest {
 
     @ParameterizedTest @MethodSource("implementations")
     void aWideProductWithPackedPanelsEqualsItsNarrowStripsReadInPlace(Gemm g) {
-        // A block of 8 or more B micro-panels packs every A micro-panel for its own kernel (512-bit vectors); a strip
-        // of one panel reads A in place. Rows enough (m >= 4n) that threads split the wide product by rows, so each
-        // block keeps all its columns; two inner blocks (k > 256) and a partial last row and column panel. The
-        // summation order is the same in both kernels: equal bit for bit, and close to the triple loop.
+        // A block of 8 or more B micro-panels (2 for a transposed A) packs every A micro-panel for its own kernel
+        // (512-bit vectors); a strip of one panel reads A in place. Rows enough (m >= 4n) that threads split the
+        // wide product by rows, so each block keeps all its columns; two inner blocks (k > 256, the second of odd
+        // length), an odd count of full row panels in the last group of 128 rows, and a partial last row and column
+        // panel. The summation order is the same in both kernels: equal bit for bit, and close to the triple loop.
         Random r = new Random(12);
-        int m = 1203, n = 300, k = 300, strip = 32;
+        int m = 1211, n = 300, k = 301, strip = 32;
         for (int t = 0; t < 4; t++) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
             int lda = ta ? m : k, ldb = tb ? k : n;
