@@ -21,15 +21,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Partial tiles at the edges compute on the zero padding and store through a small buffer. With 512-bit
  * vectors (8-row tile) packed panels are interleaved (step p's MR elements together) and run through a kernel
  * of their own ({@link #kernelPacked}); a block with few B panels ({@link #PACK_PANELS}) reads a full panel of A
- * in place instead (a transposed A is packed from 2 panels, a group of MP micro-panels at a time): MR rows of a plain A (packing it, a transpose, cost 10-25% of the time of products with N
- * near 128), or of a transposed A the interleaved layout itself, MR contiguous elements per step, lda apart;
- * only a last partial micro-panel is packed. With 256-bit vectors (5-row tile) a plain A is packed one
+ * in place instead (packing costs more than the faster kernel saves there): MR rows of a plain A, or of a
+ * transposed A the interleaved layout itself, MR contiguous elements per step, lda apart; only a last partial
+ * micro-panel is packed. With 256-bit vectors (5-row tile) a plain A is packed one
  * micro-panel at a time, a transposed A MP micro-panels at a time (MP * MR x KC), and every packed panel is MR
  * rows of kc, as A's own rows lie. The summation order of every element is the same
  * whatever the split. Products too small for the
  * tile, or of a single row, go to {@link CpuGemmScalar}.
- * The float64 class {@link CpuGemmVectorD} is the same code with DoubleVector, less {@link #kernelPacked}
- * (packed panels there go through the general kernel).
+ * The float64 class {@link CpuGemmVectorD} is the same code with DoubleVector, less {@link #kernelPacked} and
+ * the vector packing of A (its packed panels go through the general kernel, and only partial ones are packed).
  */
 final class CpuGemmVectorF {
     /**
@@ -65,14 +65,14 @@ final class CpuGemmVectorF {
     private static final int MP = 16;
     /**
      * B micro-panels in a block at or above which the 8-row path packs every A micro-panel (interleaved) for
-     * {@link #kernelPacked} instead of reading full ones in place: the faster kernel then repays the packing. A
-     * plain A packs by a transpose: paired on one thread of an AVX-512 Xeon (JDK 17), packing against in place,
-     * 1.08-1.17x the throughput with 8 or more panels (n = 256 to 1024, the Transformer's [2048, 128] x [128,
-     * 384..512]), 0.90-0.98x with 4 (n = 128). A transposed A packs by copies (two panels and two steps per
-     * vector pair): from 2 panels, 1.04-1.14x on one thread and 1.10-1.15x on two ([128..784, 2048..128]^T x
-     * [.., 128..512]); 1.00x for [128, 2048]^T x [2048, 128] on two threads, whose blocks have 2 panels.
+     * {@link #kernelPacked} instead of reading full ones in place: the faster kernel then repays the packing.
+     * Paired in one JVM on an AVX-512 Xeon (JDK 17), packing against in place: a plain A (an 8 x 16 transpose in
+     * registers per 16 steps), 1.14-1.18x the throughput on one thread with 8 or more panels (n = 256 to 1024,
+     * the Transformer's [2048, 128] x [128, 384..512]), 1.02-1.06x with 4 (n = 128), 1.00 with 3; on two threads
+     * 1.02-1.15x from 4 panels. A transposed A (copies, two panels and two steps per vector pair): from 2 panels,
+     * 1.04-1.14x on one thread and 1.10-1.15x on two ([128..784, 2048..128]^T x [.., 128..512]).
      */
-    private static final int PACK_PANELS = 8, PACK_PANELS_TRANSPOSED = 2;
+    private static final int PACK_PANELS = 4, PACK_PANELS_TRANSPOSED = 2;
     /**
      * Columns per packed block of B (a multiple of NR): KC x NC floats = 512 KiB, within L2. (On Zen 3's 512 KiB
      * L2, 256 KiB blocks measured 1-10% slower single-threaded at n = 1024 and 2048, 128 KiB ones 5-15%.)
@@ -91,6 +91,14 @@ final class CpuGemmVectorF {
     private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, k -> (k + L / 2) % L);
     private static final VectorMask<Float> UPPER_HALF = S.indexInRange(-L / 2, L / 2),
             LOWER_HALF = S.indexInRange(0, L / 2);
+
+    /**
+     * For {@link #transposeRows} with 16 lanes: lane k takes lane k / 2 (LO) or 8 + k / 2 (HI) of a vector; with
+     * a blend on the ODD lanes, two vectors' halves interleaved.
+     */
+    private static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(S, k -> k / 2),
+            SPREAD_HI = VectorShuffle.fromOp(S, k -> L / 2 + k / 2);
+    private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
 
     private static final ThreadLocal<float[]> B_PACK = new ThreadLocal<>();
     private static final ThreadLocal<float[]> A_PACK = new ThreadLocal<>();
@@ -311,9 +319,19 @@ final class CpuGemmVectorF {
     private static void packInterleaved(boolean transA, float[] a, int aOff, int lda, int i0, int i1, int p0, int kc, float[] ap) {
         int rowsAll = i1 - i0, full = rowsAll / MR, rem = rowsAll % MR;
         if (!transA) {
+            // With 16-lane vectors, full panels 16 steps at a time: an 8 x 16 transpose in registers (see
+            // transposeRows); the rest element by element.
+            int vp = L == 2 * MR ? kc - kc % L : 0;
+            for (int q = 0; q < full && vp > 0; q++) {
+                int src = aOff + (i0 + q * MR) * lda + p0, dst = q * MR * kc;
+                for (int p = 0; p < vp; p += L) {
+                    transposeRows(a, src + p, lda, ap, dst + p * MR, false);
+                    transposeRows(a, src + p, lda, ap, dst + p * MR, true);
+                }
+            }
             for (int i = 0; i < rowsAll; i++) {
                 int src = aOff + (i0 + i) * lda + p0, dst = (i / MR) * MR * kc + i % MR;
-                for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
+                for (int p = i < full * MR ? vp : 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
             }
             if (rem != 0) {
                 int dst = full * MR * kc;
@@ -347,6 +365,64 @@ final class CpuGemmVectorF {
                 for (int r = rem; r < MR; r++) ap[dst + r] = 0f;
             }
         }
+    }
+
+    /**
+     * Steps 0-7 (hi: 8-15) of a full plain-A micro-panel into the interleaved layout: {@code ap[dst + p * MR + r]
+     * = a[src + r * lda + p]} for r < MR, p < 16 (hi: 8 <= p < 16). Three rounds of interleaving two vectors
+     * (spread by one shuffle each, blended on the odd lanes): rows k with k + 4, then with k + 2, then even rows
+     * with odd. Each half in a method of its own, so that C2 intrinsifies every vector call (see
+     * CpuConvWinogradVector.inputTiles).
+     */
+    private static void transposeRows(float[] a, int src, int lda, float[] ap, int dst, boolean hi) {
+        if (hi) transposeRowsHi(a, src, lda, ap, dst + 8 * MR);
+        else transposeRowsLo(a, src, lda, ap, dst);
+    }
+
+    /** {@link #transposeRows} for steps 0-7 of the 16. */
+    private static void transposeRowsLo(float[] a, int src, int lda, float[] ap, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + lda);
+        FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda), r3 = FloatVector.fromArray(S, a, src + 3 * lda);
+        FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * lda), r5 = FloatVector.fromArray(S, a, src + 5 * lda);
+        FloatVector r6 = FloatVector.fromArray(S, a, src + 6 * lda), r7 = FloatVector.fromArray(S, a, src + 7 * lda);
+        // rows k and k + 4 interleaved, steps 0-7: [r_k, r_k+4] per step
+        FloatVector a0 = r0.rearrange(SPREAD_LO).blend(r4.rearrange(SPREAD_LO), ODD);
+        FloatVector a1 = r1.rearrange(SPREAD_LO).blend(r5.rearrange(SPREAD_LO), ODD);
+        FloatVector a2 = r2.rearrange(SPREAD_LO).blend(r6.rearrange(SPREAD_LO), ODD);
+        FloatVector a3 = r3.rearrange(SPREAD_LO).blend(r7.rearrange(SPREAD_LO), ODD);
+        // then with k + 2: [r_k, r_k+2, r_k+4, r_k+6] per step, 4 steps per vector
+        FloatVector b00 = a0.rearrange(SPREAD_LO).blend(a2.rearrange(SPREAD_LO), ODD);
+        FloatVector b01 = a0.rearrange(SPREAD_HI).blend(a2.rearrange(SPREAD_HI), ODD);
+        FloatVector b10 = a1.rearrange(SPREAD_LO).blend(a3.rearrange(SPREAD_LO), ODD);
+        FloatVector b11 = a1.rearrange(SPREAD_HI).blend(a3.rearrange(SPREAD_HI), ODD);
+        // then even rows with odd ones: all 8 rows in order per step, 2 steps per vector
+        b00.rearrange(SPREAD_LO).blend(b10.rearrange(SPREAD_LO), ODD).intoArray(ap, dst);
+        b00.rearrange(SPREAD_HI).blend(b10.rearrange(SPREAD_HI), ODD).intoArray(ap, dst + 2 * MR);
+        b01.rearrange(SPREAD_LO).blend(b11.rearrange(SPREAD_LO), ODD).intoArray(ap, dst + 4 * MR);
+        b01.rearrange(SPREAD_HI).blend(b11.rearrange(SPREAD_HI), ODD).intoArray(ap, dst + 6 * MR);
+    }
+
+    /** {@link #transposeRows} for steps 8-15 of the 16. */
+    private static void transposeRowsHi(float[] a, int src, int lda, float[] ap, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + lda);
+        FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda), r3 = FloatVector.fromArray(S, a, src + 3 * lda);
+        FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * lda), r5 = FloatVector.fromArray(S, a, src + 5 * lda);
+        FloatVector r6 = FloatVector.fromArray(S, a, src + 6 * lda), r7 = FloatVector.fromArray(S, a, src + 7 * lda);
+        // rows k and k + 4 interleaved, steps 8-15: [r_k, r_k+4] per step
+        FloatVector a0 = r0.rearrange(SPREAD_HI).blend(r4.rearrange(SPREAD_HI), ODD);
+        FloatVector a1 = r1.rearrange(SPREAD_HI).blend(r5.rearrange(SPREAD_HI), ODD);
+        FloatVector a2 = r2.rearrange(SPREAD_HI).blend(r6.rearrange(SPREAD_HI), ODD);
+        FloatVector a3 = r3.rearrange(SPREAD_HI).blend(r7.rearrange(SPREAD_HI), ODD);
+        // then with k + 2: [r_k, r_k+2, r_k+4, r_k+6] per step, 4 steps per vector
+        FloatVector b00 = a0.rearrange(SPREAD_LO).blend(a2.rearrange(SPREAD_LO), ODD);
+        FloatVector b01 = a0.rearrange(SPREAD_HI).blend(a2.rearrange(SPREAD_HI), ODD);
+        FloatVector b10 = a1.rearrange(SPREAD_LO).blend(a3.rearrange(SPREAD_LO), ODD);
+        FloatVector b11 = a1.rearrange(SPREAD_HI).blend(a3.rearrange(SPREAD_HI), ODD);
+        // then even rows with odd ones: all 8 rows in order per step, 2 steps per vector
+        b00.rearrange(SPREAD_LO).blend(b10.rearrange(SPREAD_LO), ODD).intoArray(ap, dst);
+        b00.rearrange(SPREAD_HI).blend(b10.rearrange(SPREAD_HI), ODD).intoArray(ap, dst + 2 * MR);
+        b01.rearrange(SPREAD_LO).blend(b11.rearrange(SPREAD_LO), ODD).intoArray(ap, dst + 4 * MR);
+        b01.rearrange(SPREAD_HI).blend(b11.rearrange(SPREAD_HI), ODD).intoArray(ap, dst + 6 * MR);
     }
 
     /**
