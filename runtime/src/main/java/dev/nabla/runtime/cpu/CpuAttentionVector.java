@@ -189,7 +189,12 @@ final class CpuAttentionVector {
             FloatVector sh = FloatVector.broadcast(S, shift[shOff + r]), acc = FloatVector.zero(S);
             for (int c = 0; c < n; c += L) {
                 FloatVector x = FloatVector.fromArray(S, s, off + c).sub(sh);
-                if (c + L > n) x = x.blend(Float.NEGATIVE_INFINITY, IOTA.compare(VectorOperators.GE, (float) (n - c)));
+                // Lanes past the row compute exp(0) and are zeroed after: exp(-inf) here (clamped to EXP_LO)
+                // would underflow, and every subnormal result costs a microcode assist (causal rows, with such
+                // a tail in each row, ran at 2.6 ns per exp against 1.1-1.5 this way and 0.7 for full rows).
+                boolean tail = c + L > n;
+                VectorMask<Float> past = IOTA.compare(VectorOperators.GE, (float) (n - c));
+                if (tail) x = x.blend(0f, past);
                 x = x.max(EXP_LO).min(EXP_HI); // NaN stays NaN
                 FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
                 FloatVector k = t.sub(ROUND);
@@ -204,6 +209,7 @@ final class CpuAttentionVector {
                 FloatVector f1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 FloatVector f2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 FloatVector y = p.mul(f1).mul(f2);
+                if (tail) y = y.blend(0f, past);
                 acc = acc.add(y);
                 y.intoArray(s, off + c);
             }
