@@ -195,8 +195,8 @@ class CpuGemmImplementationsTest {
 
     @ParameterizedTest @MethodSource("implementations")
     void unitAlphaWithBetaZeroOrOneRoundsLikeTheGeneralStore(Gemm g) {
-        // The vector kernel stores full tiles with alpha == 1 and beta 0 or 1 straight from its registers; other
-        // alphas go through the general store. Negating alpha (and C) negates every rounding exactly, so both
+        // The vector kernels store full tiles with alpha == 1 and beta == 0 straight from their registers; other
+        // alphas and betas (beta 1: C + tile) go through the general store. Negating alpha (and C) negates every rounding exactly, so both
         // paths must agree bit for bit: over one and several inner blocks, full and partial tiles, every transpose.
         Random r = new Random(10);
         for (int[] s : new int[][]{{40, 70, 19}, {64, 128, 128}, {17, 33, 530}}) {
