@@ -93,7 +93,7 @@ final class CpuGemmVectorF {
             LOWER_HALF = S.indexInRange(0, L / 2);
 
     /**
-     * For {@link #transposeRows} with 16 lanes: lane k takes lane k / 2 (LO) or 8 + k / 2 (HI) of a vector; with
+     * For {@link #transposeRowsLo} with 16 lanes: lane k takes lane k / 2 (LO) or 8 + k / 2 (HI) of a vector; with
      * a blend on the ODD lanes, two vectors' halves interleaved.
      */
     private static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(S, k -> k / 2),
@@ -204,12 +204,12 @@ final class CpuGemmVectorF {
                         // a transposed A, MR contiguous elements per step (the interleaved layout, steps lda apart;
                         // with the general kernel for packed panels too and a scalar copy, in place took 0.84-0.92
                         // of the time of packing on two threads of an AVX-512 Xeon for [128..512, 2048]^T x [2048,
-                        // 128..512]). With 256-bit ones it is
-                        // packed: on Zen 3, in place ran at 40 to 75 GFLOP/s depending on where the arrays lay (from
-                        // one allocation to the next in the same JVM; probably A's rows, lda apart, contending with
-                        // the B panel for L1 sets); packed, at 72-78.
+                        // 128..512]). With 256-bit ones it is packed: on Zen 3, in place ran at 40 to 75 GFLOP/s
+                        // depending on where the arrays lay (from one allocation to the next in the same JVM;
+                        // probably A's rows, lda apart, contending with the B panel for L1 sets); packed, at 72-78.
                         float[] src = ap;
-                        int ai = (r0 - g) * kc, rs = MR == 8 ? 1 : kc, ps = MR == 8 ? MR : 1; // packed: interleaved for 8 rows
+                        // packed: MR rows of kc (5-row tile), or interleaved for kernelPacked (no strides needed)
+                        int ai = (r0 - g) * kc, rs = kc, ps = 1;
                         if (IN_PLACE_A && rows == MR && !packAll) {
                             src = a;
                             ai = transA ? aOff + p0 * lda + r0 : aOff + r0 * lda + p0;
@@ -320,13 +320,13 @@ final class CpuGemmVectorF {
         int rowsAll = i1 - i0, full = rowsAll / MR, rem = rowsAll % MR;
         if (!transA) {
             // With 16-lane vectors, full panels 16 steps at a time: an 8 x 16 transpose in registers (see
-            // transposeRows); the rest element by element.
+            // transposeRowsLo); the rest element by element.
             int vp = L == 2 * MR ? kc - kc % L : 0;
             for (int q = 0; q < full && vp > 0; q++) {
                 int src = aOff + (i0 + q * MR) * lda + p0, dst = q * MR * kc;
                 for (int p = 0; p < vp; p += L) {
-                    transposeRows(a, src + p, lda, ap, dst + p * MR, false);
-                    transposeRows(a, src + p, lda, ap, dst + p * MR, true);
+                    transposeRowsLo(a, src + p, lda, ap, dst + p * MR);
+                    transposeRowsHi(a, src + p, lda, ap, dst + (p + 8) * MR);
                 }
             }
             for (int i = 0; i < rowsAll; i++) {
@@ -368,18 +368,13 @@ final class CpuGemmVectorF {
     }
 
     /**
-     * Steps 0-7 (hi: 8-15) of a full plain-A micro-panel into the interleaved layout: {@code ap[dst + p * MR + r]
-     * = a[src + r * lda + p]} for r < MR, p < 16 (hi: 8 <= p < 16). Three rounds of interleaving two vectors
-     * (spread by one shuffle each, blended on the odd lanes): rows k with k + 4, then with k + 2, then even rows
-     * with odd. Each half in a method of its own, so that C2 intrinsifies every vector call (see
-     * CpuConvWinogradVector.inputTiles).
+     * Steps 0-7 of 16 of a full plain-A micro-panel into the interleaved layout: {@code ap[dst + p * MR + r] =
+     * a[src + r * lda + p]} for r < MR, p < 8. Three rounds of interleaving two vectors (spread by one shuffle
+     * each, blended on the odd lanes): rows k with k + 4, then with k + 2, then even rows with odd. Steps 8-15 in
+     * {@link #transposeRowsHi}, a method of its own so that C2 intrinsifies every vector call (see
+     * CpuConvWinogradVector.inputTiles), and with its own first-round shuffle (a shuffle passed in would not be
+     * a compile-time constant).
      */
-    private static void transposeRows(float[] a, int src, int lda, float[] ap, int dst, boolean hi) {
-        if (hi) transposeRowsHi(a, src, lda, ap, dst + 8 * MR);
-        else transposeRowsLo(a, src, lda, ap, dst);
-    }
-
-    /** {@link #transposeRows} for steps 0-7 of the 16. */
     private static void transposeRowsLo(float[] a, int src, int lda, float[] ap, int dst) {
         FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + lda);
         FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda), r3 = FloatVector.fromArray(S, a, src + 3 * lda);
@@ -402,7 +397,7 @@ final class CpuGemmVectorF {
         b01.rearrange(SPREAD_HI).blend(b11.rearrange(SPREAD_HI), ODD).intoArray(ap, dst + 6 * MR);
     }
 
-    /** {@link #transposeRows} for steps 8-15 of the 16. */
+    /** {@link #transposeRowsLo} for steps 8-15 of the 16, written from {@code ap[dst]} (step 8). */
     private static void transposeRowsHi(float[] a, int src, int lda, float[] ap, int dst) {
         FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + lda);
         FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda), r3 = FloatVector.fromArray(S, a, src + 3 * lda);
@@ -427,8 +422,8 @@ final class CpuGemmVectorF {
 
     /**
      * C[ci ..] (rows x cols of it) = alpha * (A micro-panel x B micro-panel at bi) + beta * C. Element (r, p)
-     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: packed (rs = 1, ps = MR) or rows of A in place
-     * (rs = lda, ps = 1).
+     * of the A micro-panel is {@code a[ai + r * rs + p * ps]}: A in place, its rows (rs = lda, ps = 1) or, for a
+     * transposed A, its columns (rs = 1, ps = lda); packed panels go to {@link #kernelPacked}.
      */
     private static void kernel(int kc, float[] a, int ai, int rs, int ps, float[] bp, int bi, float[] c, int ci, int ldc,
                                float alpha, float beta, int rows, int cols, float[] tmp) {
