@@ -2,10 +2,10 @@
 # CPU benchmark: Nabla's CPU backend and the best-configured PyTorch/OpenBLAS reference on the same work,
 # in one invocation, printed as one table (row | Nabla | reference | ratio) with the machine and the commit.
 #
-#   ci/bench-cpu.sh [--rounds N] [BenchMain options...]      e.g. ci/bench-cpu.sh --rows gemm,conv --threads 1,2
+#   ci/bench-cpu.sh [--slices N] [--rounds N] [BenchMain options...]   e.g. ci/bench-cpu.sh --rows gemm,conv --threads 1,2
 #
-# Both sides get the same options (rows, thread counts, warm-up, repeats, batches). Each side runs every
-# thread count in its own child process: Nabla's pool size (-Dnabla.cpu.threads) and OpenBLAS's
+# Both sides get the same options (rows, thread counts, warm-up, repeats per slice, batches). Each side runs every
+# row and thread count in its own child process: Nabla's pool size (-Dnabla.cpu.threads) and OpenBLAS's
 # (OMP_NUM_THREADS) are both fixed when the library loads.
 # Environment: JAVA (default java), PYTHON (default /usr/bin/python3), BENCH_OUT (default ci/out/bench),
 # JAVA_OPTS (JVM options; default --add-modules jdk.incubator.vector, which gives CpuGemm its vectorised path;
@@ -38,42 +38,37 @@ else
 fi
 echo "bench-cpu: reference uses OPENBLAS_CORETYPE=$CORETYPE ATEN_CPU_CAPABILITY=$ATEN ($OPENBLAS_DIR)" >&2
 
-# Rows are measured one at a time, the reference's then Nabla's, so that both sides of a ratio run within a
-# minute of each other (the shared machines drift by 20-40% over minutes); --rounds N repeats that N times
-# and reports each side's median (and every round's ratio on stderr).
+# Both sides run at once, one row and thread count at a time, and take turns a slice of timed runs each
+# (ci/bench/paired.py): each ratio compares runs a second apart, where separate runs minutes apart swung by
+# 20-50% on these shared machines. --slices N (default 5) slices per side and key; --rounds N (default 1) fresh
+# pairs of processes, each side's value then the median of its rounds and the ratio the median over every slice.
 ROUNDS=1
+SLICES=5
 ROWS="gemm,conv,mlp,cnn,transformer"
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --rounds=*) ROUNDS="${1#--rounds=}"; shift ;;
+    --slices) SLICES="$2"; shift 2 ;;
+    --slices=*) SLICES="${1#--slices=}"; shift ;;
     --rows) ROWS="$2"; shift 2 ;;
     --rows=*) ROWS="${1#--rows=}"; shift ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
-if ! [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]]; then
-  echo "bench-cpu: --rounds must be a positive integer, got '$ROUNDS'" >&2
-  exit 1
-fi
-rm -rf "$OUT/rounds"
-mkdir -p "$OUT/rounds"
-COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo '+dirty')"
-IFS=',' read -r -a ROW_LIST <<< "$ROWS"
-for ((r = 1; r <= ROUNDS; r++)); do
-  for row in "${ROW_LIST[@]}"; do
-    echo "bench-cpu: round $r/$ROUNDS, $row: reference (PyTorch/OpenBLAS)" >&2
-    LD_LIBRARY_PATH="$OPENBLAS_DIR" OPENBLAS_CORETYPE="$CORETYPE" ATEN_CPU_CAPABILITY="$ATEN" \
-      "$PYTHON" ci/bench/reference_cpu.py "${ARGS[@]}" --rows "$row" --json "$OUT/rounds/reference-$r-$row.json" > /dev/null
-    echo "bench-cpu: round $r/$ROUNDS, $row: Nabla" >&2
-    # shellcheck disable=SC2086
-    # BenchMain passes its JVM options on to the child JVMs it starts per thread count.
-    "$JAVA" ${JAVA_OPTS:---add-modules jdk.incubator.vector} -cp "$JAR" dev.nabla.samples.bench.BenchMain "${ARGS[@]}" \
-      --rows "$row" --json "$OUT/rounds/nabla-$r-$row.json" > /dev/null
-  done
+for v in "$ROUNDS" "$SLICES"; do
+  if ! [[ "$v" =~ ^[1-9][0-9]*$ ]]; then
+    echo "bench-cpu: --rounds and --slices must be positive integers, got '$v'" >&2
+    exit 1
+  fi
 done
-"$PYTHON" ci/bench/merge_rounds.py "$OUT" "$ROUNDS" "$ROWS"
+rm -rf "$OUT/rounds"
+COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo '+dirty')"
+"$PYTHON" ci/bench/paired.py --out "$OUT" --python "$PYTHON" --rounds "$ROUNDS" --slices "$SLICES" --rows "$ROWS" \
+  --java-cmd "$JAVA ${JAVA_OPTS:---add-modules jdk.incubator.vector} -cp $JAR" \
+  --ref-env "LD_LIBRARY_PATH=$OPENBLAS_DIR" --ref-env "OPENBLAS_CORETYPE=$CORETYPE" --ref-env "ATEN_CPU_CAPABILITY=$ATEN" \
+  "${ARGS[@]}"
 # shellcheck disable=SC2086
 "$JAVA" ${JAVA_OPTS:---add-modules jdk.incubator.vector} -cp "$JAR" dev.nabla.samples.bench.BenchMain \
   --report "$OUT/nabla.json" --reference "$OUT/reference.json" --markdown "$OUT/table.md" --commit "$COMMIT"

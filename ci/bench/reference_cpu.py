@@ -39,6 +39,7 @@ def parse():
     p.add_argument("--data", default=None)
     p.add_argument("--json", default=None)
     p.add_argument("--child", action="store_true")
+    p.add_argument("--serve", action="store_true", help="with --child: timed in slices at the pace of ci/bench/paired.py")
     return p.parse_args()
 
 
@@ -46,15 +47,49 @@ def ints(s):
     return [int(x) for x in s.split(",") if x.strip()]
 
 
-def timed(warmup, repeats, body):
+SERVE = False  # --serve: paired timing at the pace of ci/bench/paired.py (the protocol of BenchMain's Pace)
+
+
+def say(line):
+    sys.stdout.write("@pace " + line + "\n")
+    sys.stdout.flush()
+
+
+def slices(key, one_slice):
+    """The runs of key (each run's ms): one slice, or with --serve a slice per 'go' from stdin until 'next'."""
+    if not SERVE:
+        return one_slice()
+    say("ready " + key)
+    runs = []
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            raise SystemExit("reference --serve: the driver closed stdin while %s waited" % key)
+        cmd = line.strip()
+        if cmd == "next":
+            return runs
+        if cmd != "go":
+            raise SystemExit("reference --serve: expected 'go' or 'next' for %s, got %r" % (key, cmd))
+        ms = one_slice()
+        say("value %s %.6f" % (key, statistics.median(ms)))
+        runs += ms
+
+
+def timed(key, warmup, repeats, body):
+    """Warm-up, then the median of the timed runs (repeats of them, or with --serve repeats per slice)."""
     for _ in range(warmup):
         body()
-    ms = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        body()
-        ms.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(ms)
+
+    def one_slice():
+        ms = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            body()
+            ms.append((time.perf_counter() - t0) * 1e3)
+        return ms
+
+    runs = slices(key, one_slice)
+    return statistics.median(runs), len(runs)
 
 
 def gemm_rows(t, out):
@@ -67,9 +102,10 @@ def gemm_rows(t, out):
         flops = 2.0 * n ** 3
         reps = max(3, int(min(50, 2e10 / flops)))
         warm = max(2, reps // 3)
-        med = timed(warm, reps, lambda: np.matmul(a, b, out=c))
-        out["gemm_f32_n%d_t%d" % (n, t)] = {"value": flops / (med * 1e6), "unit": "GFLOP/s",
-                                             "note": "numpy matmul (OpenBLAS sgemm), median of %d" % reps}
+        key = "gemm_f32_n%d_t%d" % (n, t)
+        med, runs = timed(key, warm, reps, lambda: np.matmul(a, b, out=c))
+        out[key] = {"value": flops / (med * 1e6), "unit": "GFLOP/s",
+                    "note": "numpy matmul (OpenBLAS sgemm), median of %d" % runs}
 
 
 def conv_rows(t, a, out):
@@ -89,8 +125,9 @@ def conv_rows(t, a, out):
             w.grad = None
             bias.grad = None
 
-        med = timed(a.warmup, a.repeats, body)
-        out["conv%d_fwd_bwd_t%d" % (layer, t)] = {"value": med, "unit": "ms", "note": "torch conv2d, median of %d" % a.repeats}
+        key = "conv%d_fwd_bwd_t%d" % (layer, t)
+        med, runs = timed(key, a.warmup, a.repeats, body)
+        out[key] = {"value": med, "unit": "ms", "note": "torch conv2d, median of %d" % runs}
 
 
 def find_data(given):
@@ -155,14 +192,20 @@ def epoch_rows(t, a, rows, out):
 
         run(a.warmup_batches)
         timed_batches = min(batches, per_epoch)
-        ms = []
-        for _ in range(a.epoch_repeats):
-            t0 = time.perf_counter()
-            run(timed_batches)
-            ms.append((time.perf_counter() - t0) * 1e3 * per_epoch / timed_batches)
+
+        def epochs():  # with --serve one epoch per slice, as BenchMain's
+            ms = []
+            for _ in range(1 if SERVE else a.epoch_repeats):
+                t0 = time.perf_counter()
+                run(timed_batches)
+                ms.append((time.perf_counter() - t0) * 1e3 * per_epoch / timed_batches)
+            return ms
+
+        key = "%s_epoch_t%d" % (name, t)
+        ms = slices(key, epochs)
         how = ("full epoch" if timed_batches == per_epoch else "%d of %d batches, scaled" % (timed_batches, per_epoch))
-        out["%s_epoch_t%d" % (name, t)] = {"value": statistics.median(ms), "unit": "ms",
-                                           "note": "torch, %s, median of %d, %s" % (how, a.epoch_repeats, source)}
+        out[key] = {"value": statistics.median(ms), "unit": "ms",
+                    "note": "torch, %s, median of %d, %s" % (how, len(ms), source)}
 
 
 def transformer_row(t, a, out):
@@ -209,9 +252,10 @@ def transformer_row(t, a, out):
         loss.backward()
         opt.step()
 
-    med = timed(a.transformer_warmup, a.transformer_repeats, step)
-    out["transformer_step_t%d" % t] = {"value": med, "unit": "ms",
-                                       "note": "torch (explicit causal attention; 1.13 has no fused SDPA), median of %d" % a.transformer_repeats}
+    key = "transformer_step_t%d" % t
+    med, runs = timed(key, a.transformer_warmup, a.transformer_repeats, step)
+    out[key] = {"value": med, "unit": "ms",
+                "note": "torch (explicit causal attention; 1.13 has no fused SDPA), median of %d" % runs}
 
 
 def child(a):
@@ -247,14 +291,20 @@ def blas_library():
 
 
 def main():
+    global SERVE
     a = parse()
     if a.child:
+        SERVE = a.serve
         out = child(a)
         import numpy
         import torch
         meta = {"numpy": numpy.__version__, "torch": torch.__version__, "blas": blas_library()}
+        for k in ("OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "LD_LIBRARY_PATH"):
+            meta[k] = os.environ.get(k, "(unset)")
         with open(a.json, "w") as f:
             json.dump({"meta": meta, "results": out}, f)
+        if SERVE:
+            say("end")
         return
     threads = ints(a.threads)
     counts = list(dict.fromkeys(threads + (ints(a.train_threads) if a.train_threads else [max(threads)])))

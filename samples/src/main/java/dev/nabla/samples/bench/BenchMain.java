@@ -33,6 +33,10 @@ import java.util.Set;
  * largest of {@code --threads}). With {@code --reference}, the reference's JSON
  * ({@code ci/bench/reference_cpu.py}) is joined row by row and the table shows the ratio.
  *
+ * <p>{@code --child --serve} (with {@code --json}): this JVM's rows only, timed in slices at the pace of a driver on
+ * stdin ({@link Pace}; {@code ci/bench/paired.py}, which {@code ci/bench-cpu.sh} runs), which alternates them with
+ * the reference's.
+ *
  * <p>Op rows (conv, the Transformer step) measure the steady state, as a training run of hundreds of steps
  * sees it: both sides warm up 40 iterations by default ({@code --warmup}) and take the median of 15
  * ({@code --repeats}), because C2 compiles the Vector-API kernels only after ~10-30 calls and runs them boxed,
@@ -62,8 +66,10 @@ public final class BenchMain {
         int[] trainThreads = o.containsKey("train-threads") ? ints(o.get("train-threads"))
                 : new int[]{Arrays.stream(threads).max().orElse(1)};
         if (o.containsKey("child")) {
+            if (o.containsKey("serve")) Pace.enable();
             List<Result> results = runHere(rows, o, threads, trainThreads);
             writeJson(results, Path.of(o.get("json")));
+            Pace.end();
             System.exit(0);
         }
         if (o.containsKey("report")) {
@@ -207,7 +213,7 @@ public final class BenchMain {
             String k = a.substring(2);
             int eq = k.indexOf('=');
             if (eq >= 0) o.put(k.substring(0, eq), k.substring(eq + 1));
-            else if (k.equals("child") || k.equals("help")) o.put(k, "true");
+            else if (k.equals("child") || k.equals("serve") || k.equals("help")) o.put(k, "true");
             else if (i + 1 < args.length) o.put(k, args[++i]);
             else throw new IllegalArgumentException("bench: --" + k + " needs a value");
         }
@@ -224,7 +230,8 @@ public final class BenchMain {
                                  [--warmup 40] [--repeats 15] [--warmup-batches 10] [--mlp-batches 469] [--cnn-batches 60]
                                  [--epoch-repeats 3] [--transformer-warmup 60] [--transformer-repeats 21] [--data DIR] [--json out.json] [--reference ref.json]
                                  [--markdown table.md] [--commit SHA] [--report results.json]
-                (--report: no runs, the table of a results file, joined with --reference)
+                (--report: no runs, the table of a results file, joined with --reference; --child [--serve]: this JVM's
+                 rows only, for ci/bench/paired.py)
                 """;
     }
 }

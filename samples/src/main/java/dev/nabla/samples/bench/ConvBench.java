@@ -31,7 +31,7 @@ final class ConvBench {
             Tensor w = Tensor.randn(Shape.of(cOut, xDims[1], 3, 3), 2).requiresGrad(true);
             Tensor b = Tensor.zeros(Shape.of(cOut), DType.FLOAT32).requiresGrad(true);
             Tensor gy = Tensor.randn(Shape.of(xDims[0], cOut, xDims[2], xDims[3]), 3);
-            double[] ms = Timing.measure(warmup, repeats, () -> {
+            double[] ms = Timing.measure(key, warmup, repeats, () -> {
                 try (Scope s = Scope.open()) {
                     Tensor y = F.conv2d(x, w, b, 1, 1);
                     y.backward(gy);
@@ -40,7 +40,7 @@ final class ConvBench {
                 w.zeroGrad();
                 b.zeroGrad();
             });
-            return new Result(key, Timing.median(ms), "ms", "median of " + repeats + " after " + warmup + " warm-up");
+            return new Result(key, Timing.median(ms), "ms", "median of " + ms.length + " after " + warmup + " warm-up");
         } catch (Exception e) {
             return Result.missing(key, "ms", String.valueOf(e.getMessage()));
         }

@@ -76,17 +76,23 @@ final class EpochBench {
             DataLoader loader = DataLoader.builder(data).batchSize(BATCH).shuffle(true).seed(1).build();
             int perEpoch = loader.batchesPerEpoch();
             int timed = Math.min(batches, perEpoch);
-            double[] ms = new double[repeats];
+            double[] ms;
             try (Adam adam = new Adam(model.params(), 1e-3)) {
                 runBatches(loader, 0, warmupBatches, model, adam);
-                for (int r = 0; r < repeats; r++) {
-                    long t0 = System.nanoTime();
-                    runBatches(loader, r + 1, timed, model, adam);
-                    ms[r] = (System.nanoTime() - t0) / 1e6 * perEpoch / timed;
-                }
+                int[] epoch = {0};
+                // paired (Pace): one epoch per slice, so the driver alternates the two sides epoch by epoch
+                ms = Pace.slices(key, () -> {
+                    double[] one = new double[Pace.enabled() ? 1 : repeats];
+                    for (int r = 0; r < one.length; r++) {
+                        long t0 = System.nanoTime();
+                        runBatches(loader, ++epoch[0], timed, model, adam);
+                        one[r] = (System.nanoTime() - t0) / 1e6 * perEpoch / timed;
+                    }
+                    return one;
+                });
             }
             String how = (timed == perEpoch ? "full epoch" : timed + " of " + perEpoch + " batches, scaled")
-                    + ", median of " + repeats + ", " + source;
+                    + ", median of " + ms.length + ", " + source;
             return new Result(key, Timing.median(ms), "ms", how);
         } catch (Exception e) {
             return Result.missing(key, "ms", String.valueOf(e.getMessage()));

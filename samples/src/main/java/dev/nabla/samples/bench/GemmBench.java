@@ -47,9 +47,9 @@ final class GemmBench {
         // Enough runs that each size takes a comparable, short time; at least 3 for a median.
         int reps = Math.max(repeats, (int) Math.min(50, 2e10 / flops));
         int warm = Math.max(2, reps / 3);
-        double[] ms = Timing.measure(warm, reps, () -> CpuGemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        double[] ms = Timing.measure(BenchKeys.gemm(n, threads), warm, reps, () -> CpuGemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
         double med = Timing.median(ms);
         return new Result(BenchKeys.gemm(n, threads), flops / (med * 1e6), "GFLOP/s",
-                "CpuGemm " + CpuGemm.implementation() + "; median of " + reps + " after " + warm + " warm-up");
+                "CpuGemm " + CpuGemm.implementation() + "; median of " + ms.length + " after " + warm + " warm-up");
     }
 }

@@ -10,7 +10,9 @@ import java.util.Locale;
 /**
  * The one table: row | Nabla | reference | ratio, with the machine and the commit. The ratio is always
  * "Nabla relative to the reference" in the direction of the goal: for GEMM, Nabla's GFLOP/s over the
- * reference's (goal at least 0.5); for times, Nabla's milliseconds over the reference's (goal at most 1.0).
+ * reference's (goal at least 0.5); for times, Nabla's milliseconds over the reference's (goal at most 1.0). Where
+ * the reference's results carry a {@code paired_ratio} (ci/bench/paired.py: the median ratio of slices measured
+ * turn about), that is the ratio shown.
  */
 final class Report {
     private Report() {}
@@ -31,12 +33,17 @@ final class Report {
         sb.append("| row | Nabla | reference | Nabla/reference | goal |\n");
         sb.append("| --- | ---: | ---: | ---: | --- |\n");
         JsonNode refRes = ref == null ? null : ref.get("results");
+        int paired = 0;
         for (Result r : results) {
             double rv = Double.NaN;
             if (refRes != null && refRes.has(r.key()) && refRes.get(r.key()).get("value").isNumber()) {
                 rv = refRes.get(r.key()).get("value").asDouble();
             }
-            double ratio = r.higherIsBetter() ? r.value() / rv : r.value() / rv;
+            double ratio = r.value() / rv;
+            if (refRes != null && refRes.has(r.key()) && refRes.get(r.key()).path("paired_ratio").isNumber()) {
+                ratio = refRes.get(r.key()).get("paired_ratio").asDouble();
+                paired++;
+            }
             String goal = r.higherIsBetter() ? "≥ 0.50 (fraction of OpenBLAS GFLOP/s)" : "≤ 1.00 (time ratio)";
             boolean met = r.higherIsBetter() ? ratio >= 0.5 : ratio <= 1.0;
             sb.append("| ").append(BenchKeys.label(r.key()))
@@ -46,6 +53,10 @@ final class Report {
                     .append(" | ").append(goal).append(" |\n");
         }
         sb.append('\n');
+        if (paired > 0) {
+            sb.append("Nabla and reference: medians of each side's runs; Nabla/reference: the median of the ratios of paired"
+                    + " slices (the two sides taking turns, a slice each, so that each ratio compares runs seconds apart).\n\n");
+        }
         for (Result r : results) {
             if (Double.isNaN(r.value())) sb.append("- ").append(r.key()).append(": Nabla not measured: ").append(r.note()).append('\n');
         }

@@ -10,16 +10,22 @@ final class Timing {
     @FunctionalInterface
     interface Body { void run() throws Exception; }
 
-    /** Runs {@code body} {@code warmup} times untimed, then {@code repeats} times timed; returns each run's milliseconds. */
-    static double[] measure(int warmup, int repeats, Body body) throws Exception {
+    /**
+     * Runs {@code body} {@code warmup} times untimed, then {@code repeats} times timed; returns each run's
+     * milliseconds. With {@link Pace} serving, the timed runs are slices of {@code repeats} runs, as many as the driver
+     * asks for, all of them returned.
+     */
+    static double[] measure(String key, int warmup, int repeats, Body body) throws Exception {
         for (int i = 0; i < warmup; i++) body.run();
-        double[] ms = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            long t0 = System.nanoTime();
-            body.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        return ms;
+        return Pace.slices(key, () -> {
+            double[] ms = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                body.run();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            return ms;
+        });
     }
 
     static double median(double[] v) {

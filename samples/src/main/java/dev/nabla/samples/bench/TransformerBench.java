@@ -21,7 +21,7 @@ final class TransformerBench {
             Tensor x0 = batch[0], y = batch[1];
             double[] ms;
             try (AdamW adamw = new AdamW(m.params(), AdamW.Options.defaults().lr(1e-3).weightDecay(0.01))) {
-                ms = Timing.measure(warmup, repeats, () -> {
+                ms = Timing.measure(key, warmup, repeats, () -> {
                     try (Scope s = Scope.open()) {
                         m.loss(x0, y).backward();
                         adamw.step();
@@ -29,7 +29,7 @@ final class TransformerBench {
                     }
                 });
             }
-            return new Result(key, Timing.median(ms), "ms", "median of " + repeats + " after " + warmup + " warm-up");
+            return new Result(key, Timing.median(ms), "ms", "median of " + ms.length + " after " + warmup + " warm-up");
         } catch (Exception e) {
             return Result.missing(key, "ms", String.valueOf(e.getMessage()));
         }
