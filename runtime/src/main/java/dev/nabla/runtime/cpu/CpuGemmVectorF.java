@@ -162,9 +162,11 @@ final class CpuGemmVectorF {
      * product forks once: a range of columns packs only its own B but reads all of A (and, where a transposed A is
      * packed, packs all of it); a range of rows packs all of B. Rows when the micro-panels of columns divide badly
      * (over 25% idle). Otherwise, with A read in place (512-bit vectors, transposed or not), columns unless A has at
-     * least 4 times B's columns in rows (8 times for a transposed B, whose packing costs more): a range of columns
-     * reads all of A, from L2 or beyond, for few micro-panels of B (a Transformer's [2048, 128] x [128, 384] product:
-     * every column block read A's 1 MiB for 1.5 micro-panels). Measured on two threads of an AVX-512 Xeon,
+     * least 4 times B's columns in rows: a range of columns reads all of A, from L2 or beyond, for few micro-panels of
+     * B (a Transformer's [2048, 128] x [128, 384] product: every column block read A's 1 MiB for 1.5 micro-panels),
+     * in place and so through the slower general kernel. (A transposed B, whose packing costs more, once took
+     * columns up to 8 times: since {@link #kernelPacked}, rows ran the Transformer's [2048, 128] x [384..512, 128]^T
+     * products at 229-269 GFLOP/s against 198-227 for columns, alternated in one JVM, and n = 96..128 alike.) Measured on two threads of an AVX-512 Xeon,
      * alternating the two policies product by product: rows took 0.88-0.96 of the time of columns for the
      * Transformer's [2048, k] x [k, n] products (n = 128 to 512, k = 128 to 512), and the same (0.98-1.01) for square
      * ones and the MLP's. A packed A (transposed, or with 256-bit vectors any A): columns when A has fewer rows than
@@ -175,7 +177,7 @@ final class CpuGemmVectorF {
     private static boolean splitColumns(boolean transA, boolean transB, int m, int n, int nPanels, int chunks) {
         int perChunk = (nPanels + chunks - 1) / chunks;
         if (4L * perChunk * chunks > 5L * nPanels) return false;
-        if (IN_PLACE_A) return m < (transB ? 8L : 4L) * n;
+        if (IN_PLACE_A) return m < 4L * n;
         return m < n;
     }
 
