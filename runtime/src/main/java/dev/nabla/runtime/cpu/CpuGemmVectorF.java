@@ -159,25 +159,33 @@ final class CpuGemmVectorF {
 
     /**
      * Whether threads take ranges of columns of C rather than of rows. Each thread packs what it reads, so that the
-     * product forks once: a range of columns packs only its own B but reads all of A (and, where a transposed A is
-     * packed, packs all of it); a range of rows packs all of B. Rows when the micro-panels of columns divide badly
-     * (over 25% idle). Otherwise, with A read in place (512-bit vectors, transposed or not), columns unless A has at
-     * least 4 times B's columns in rows: a range of columns reads all of A, from L2 or beyond, for few micro-panels of
-     * B (a Transformer's [2048, 128] x [128, 384] product: every column block read A's 1 MiB for 1.5 micro-panels),
-     * in place and so through the slower general kernel. (A transposed B, whose packing costs more, once took
-     * columns up to 8 times: since {@link #kernelPacked}, rows ran the Transformer's [2048, 128] x [384..512, 128]^T
-     * products at 229-269 GFLOP/s against 198-227 for columns, alternated in one JVM, and n = 96..128 alike.) Measured on two threads of an AVX-512 Xeon,
-     * alternating the two policies product by product: rows took 0.88-0.96 of the time of columns for the
-     * Transformer's [2048, k] x [k, n] products (n = 128 to 512, k = 128 to 512), and the same (0.98-1.01) for square
-     * ones and the MLP's. A packed A (transposed, or with 256-bit vectors any A): columns when A has fewer rows than
-     * B columns, as it is then the smaller operand to pack twice ([128, 2048]^T x [2048, 128] on rows: 0.83 of the
-     * time). On Zen 3 the Transformer's [2048, 512] x [512, 128] products, split by columns into 8 blocks that each
-     * packed all of A, ran at 80 GFLOP/s on two threads inside a training step, and the packing took 7% of the step.
+     * product forks once: a range of columns packs only its own B but reads all of A (and, where A is packed, packs
+     * all of it); a range of rows packs all of B. Rows when the micro-panels of columns divide badly (over 25% idle).
+     * Otherwise, with 512-bit vectors:
+     * <ul>
+     *   <li>a plain A (read in place unless the block has PACK_PANELS B panels): columns unless A has at least 4
+     *       times B's columns in rows. A range of columns reads all of A, from L2 or beyond, for few micro-panels of
+     *       B, in place and so through the slower general kernel (a Transformer's [2048, 128] x [128, 384]: every
+     *       column block read A's 1 MiB for 1.5 micro-panels). Alternating the two policies product by product on
+     *       two threads of an AVX-512 Xeon: rows took 0.88-0.96 of the time of columns for the Transformer's
+     *       [2048, k] x [k, n] (n = 128 to 512, k = 128 to 512), the same (0.98-1.01) for square products and the
+     *       MLP's. A transposed B once took columns up to 8 times (its packing costs more); since
+     *       {@link #kernelPacked}, rows ran the Transformer's [2048, 128] x [384..512, 128]^T at 229-269 GFLOP/s
+     *       against 198-227 by columns.</li>
+     *   <li>a transposed A (packed from PACK_PANELS_TRANSPOSED B panels, by every thread that reads it): columns
+     *       only when A has fewer than half B's columns in rows. Rows against columns, alternated: 1.04-1.13x the
+     *       throughput for the Transformer's weight gradients [96..384, 2048]^T x [2048, 128] and the MLP's
+     *       [784, 128]^T x [128, 256].</li>
+     * </ul>
+     * With 256-bit vectors every A is packed: columns when A has fewer rows than B columns, as it is then the
+     * smaller operand to pack twice ([128, 2048]^T x [2048, 128] on rows: 0.83 of the time). (On Zen 3 the
+     * Transformer's [2048, 512] x [512, 128], split by columns into 8 blocks that each packed all of A, ran at 80
+     * GFLOP/s on two threads inside a training step, and the packing took 7% of the step.)
      */
     private static boolean splitColumns(boolean transA, boolean transB, int m, int n, int nPanels, int chunks) {
         int perChunk = (nPanels + chunks - 1) / chunks;
         if (4L * perChunk * chunks > 5L * nPanels) return false;
-        if (IN_PLACE_A) return m < 4L * n;
+        if (IN_PLACE_A) return transA ? 2L * m < n : m < 4L * n;
         return m < n;
     }
 
