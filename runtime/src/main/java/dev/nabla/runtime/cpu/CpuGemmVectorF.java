@@ -78,6 +78,18 @@ final class CpuGemmVectorF {
      * L2, 256 KiB blocks measured 1-10% slower single-threaded at n = 1024 and 2048, 128 KiB ones 5-15%.)
      */
     private static final int NC = 512 / NR * NR;
+    /**
+     * Packed floats of B (256 KiB) up to which a row split packs all of B once for all threads ({@link #rowsSharingB}),
+     * each range of rows then reading all of it from L2; a larger B is packed an inner block at a time by each
+     * thread ({@link #block}). Alternated in one JVM on two threads of an AVX-512 Xeon: the Transformer's [2048, k]
+     * x [k, n] and [2048, k] x [n, k]^T products (k*n up to 64K) ran at 1.00-1.16x the throughput shared, but its
+     * weight gradients, [96..512, 2048]^T x [2048, 128] (256K), at 0.85-0.9x (each range of rows read all of B, half
+     * of it first from the other core's cache, where the per-thread inner blocks stay in L1/L2).
+     */
+    private static final long SHARED_B = 1L << 16;
+    /** k * n at or above which both threads pack the shared B, a panel at a time (below, the caller alone). */
+    private static final long PARALLEL_PACK = 1L << 15;
+
     /** m * n * k at or below which the scalar direct loops win. */
     private static final long SMALL = 16 * 16 * 16;
     /**
@@ -101,6 +113,8 @@ final class CpuGemmVectorF {
     private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
 
     private static final ThreadLocal<float[]> B_PACK = new ThreadLocal<>();
+    /** The calling thread's buffer for {@link #rowsSharingB}'s packed B, read by every thread of the product. */
+    private static final ThreadLocal<float[]> B_SHARED = new ThreadLocal<>();
     private static final ThreadLocal<float[]> A_PACK = new ThreadLocal<>();
 
     private CpuGemmVectorF() {}
@@ -148,11 +162,51 @@ final class CpuGemmVectorF {
             });
             return;
         }
+        if (chunks > 1 && !byColumns && n <= NC && (long) k * nPanels * NR <= SHARED_B) {
+            rowsSharingB(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, chunks);
+            return;
+        }
         CpuThreads.parallelFor(units, Math.max(1, units / chunks), (from, to) -> {
             if (byColumns) {
                 block(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
                 block(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        });
+    }
+
+    /**
+     * The row split for a B of at most one column block (n <= NC) and {@link #SHARED_B} floats packed: op(B) is
+     * packed once, all of its inner blocks, into one buffer the threads share (by both, panel by panel, when it is
+     * large), then the threads claim ranges of A's rows until none is left, each range through every inner
+     * block: ranges of MP micro-panels (one packed group of a transposed A), or fewer where that leaves fewer
+     * ranges than threads, their count a multiple of the threads'. (Ranges of one to eight micro-panels, each
+     * reading all of B, ran a [96, 2048]^T x [2048, 128] product at 0.7 of the throughput.) Against each thread packing
+     * all of B for one static half of the rows: no packing twice, and a thread that starts late (a parked worker
+     * waking up) or runs slower (a busy host) takes fewer ranges instead of making the other wait. The
+     * summation order of every element is the same as in {@link #block}.
+     */
+    private static void rowsSharingB(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                     float beta, float[] c, int cOff, int ldc, int chunks) {
+        int nPanels = (n + NR - 1) / NR, kBlocks = (k + KC - 1) / KC, mPanels = (m + MR - 1) / MR;
+        float[] bp = buffer(B_SHARED, k * nPanels * NR);
+        // inner block p0's panel q at bp[p0 * nPanels * NR + q * kc * NR], as block() packs one inner block
+        CpuThreads.RangeBody pack = (from, to) -> {
+            for (int u = from; u < to; u++) {
+                int p0 = u / nPanels * KC, q = u % nPanels, kc = Math.min(KC, k - p0);
+                packB(transB, b, bOff, ldb, p0, q * NR, kc, Math.min(NR, n - q * NR), bp, p0 * nPanels * NR + q * kc * NR);
+            }
+        };
+        if ((long) k * n >= PARALLEL_PACK) CpuThreads.parallelFor(kBlocks * nPanels, 1, pack);
+        else pack.run(0, kBlocks * nPanels);
+        int ranges = roundUp(Math.max(chunks, (mPanels + MP - 1) / MP), chunks), per = (mPanels + ranges - 1) / ranges;
+        int claims = (mPanels + per - 1) / per;
+        AtomicInteger next = new AtomicInteger();
+        CpuThreads.parallelFor(chunks, 1, (f, t) -> {
+            for (int q; (q = next.getAndIncrement()) < claims; ) {
+                block(transA, transB, q * per * MR, Math.min(m, (q + 1) * per * MR), 0, n, k, alpha, a, aOff, lda,
+                        b, bOff, ldb, beta, c, cOff, ldc, bp);
             }
         });
     }
@@ -193,7 +247,17 @@ final class CpuGemmVectorF {
     private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
-        float[] bp = buffer(B_PACK, Math.min(KC, k) * Math.min(NC, roundUp(j1 - j0, NR)));
+        block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+    }
+
+    /**
+     * {@link #block}; with {@code shared} non-null, op(B) (all of it: j0 = 0, j1 = n <= NC) already packed there by
+     * {@link #rowsSharingB}, every inner block after the other.
+     */
+    private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc, float[] shared) {
+        float[] bp = shared != null ? shared : buffer(B_PACK, Math.min(KC, k) * Math.min(NC, roundUp(j1 - j0, NR)));
         float[] ap = buffer(A_PACK, MP * MR * KC);
         float[] tmp = new float[MR * NR];
         for (int jc = j0; jc < j1; jc += NC) {
@@ -201,7 +265,8 @@ final class CpuGemmVectorF {
             boolean packAll = IN_PLACE_A && nPanels >= (transA ? PACK_PANELS_TRANSPOSED : PACK_PANELS);
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
-                packB(transB, b, bOff, ldb, p0, jc, kc, nc, bp);
+                int bb = shared != null ? p0 * nPanels * NR : 0; // this inner block's panels in bp
+                if (shared == null) packB(transB, b, bOff, ldb, p0, jc, kc, nc, bp, 0);
                 float bt = p0 == 0 ? beta : 1f;
                 for (int g = i0; g < i1; g += MP * MR) {
                     int gEnd = Math.min(i1, g + MP * MR);
@@ -232,13 +297,13 @@ final class CpuGemmVectorF {
                         for (int jr = 0; jr < nPanels; jr++) {
                             int cols = Math.min(NR, nc - jr * NR);
                             if (MR == 8 && src == ap) {
-                                kernelPacked(kc, ap, ai, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                kernelPacked(kc, ap, ai, bp, bb + jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             } else if (MR == 8) {
-                                kernel(kc, src, ai, rs, ps, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                kernel(kc, src, ai, rs, ps, bp, bb + jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             } else {
-                                kernel5(kc, src, ai, rs, bp, jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
+                                kernel5(kc, src, ai, rs, bp, bb + jr * kc * NR, c, cOff + r0 * ldc + jc + jr * NR, ldc,
                                         alpha, bt, rows, cols, tmp);
                             }
                         }
@@ -261,10 +326,11 @@ final class CpuGemmVectorF {
         return buf;
     }
 
-    /** op(B)[p0 .. p0+kc, j0 .. j0+nc] as micro-panels: bp[q*kc*NR + p*NR + j], zero-padded. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] bp) {
+    /** op(B)[p0 .. p0+kc, j0 .. j0+nc] as micro-panels: bp[bpOff + q*kc*NR + p*NR + j], zero-padded. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc, float[] bp,
+                              int bpOff) {
         for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
-            int col = j0 + q * NR, cols = Math.min(NR, nc - q * NR), dst = q * kc * NR;
+            int col = j0 + q * NR, cols = Math.min(NR, nc - q * NR), dst = bpOff + q * kc * NR;
             if (!transB && cols == NR) {
                 for (int p = 0, src = bOff + p0 * ldb + col; p < kc; p++, src += ldb, dst += NR) {
                     FloatVector.fromArray(S, b, src).intoArray(bp, dst);

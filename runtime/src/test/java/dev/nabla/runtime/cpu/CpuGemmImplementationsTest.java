@@ -290,6 +290,30 @@ class CpuGemmImplementationsTest {
         }
     }
 
+    @ParameterizedTest @MethodSource("implementations")
+    void aTallProductWithBPackedOnceForAllThreadsEqualsItsRowStrips(Gemm g) {
+        // Rows enough (m >= 4n) for a row split and a small B (k * n within 64K packed floats): the vector path packs
+        // all of B once, both threads a share of its panels, and the threads claim ranges of rows; each strip of 40
+        // rows alone splits by columns, with B packed per thread. Two inner blocks (the second of odd length), a
+        // partial last row and column panel, every transpose, alpha and beta: equal bit for bit.
+        Random r = new Random(13);
+        int m = 1500, n = 150, k = 300, strip = 40;
+        for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            float[] af = toFloat(random(m * k, r)), bf = toFloat(random(k * n, r)), cf = toFloat(random(m * n, r));
+            for (float[] ab : new float[][]{{1f, 0f}, {1f, 1f}, {-1.5f, 0.25f}}) {
+                float[] whole = cf.clone(), strips = cf.clone();
+                g.sgemm(ta, tb, m, n, k, ab[0], af, 0, lda, bf, 0, ldb, ab[1], whole, 0, n);
+                for (int i = 0; i < m; i += strip) {
+                    int h = Math.min(strip, m - i), ao = ta ? i : i * lda;
+                    g.sgemm(ta, tb, h, n, k, ab[0], af, ao, lda, bf, 0, ldb, ab[1], strips, i * n, n);
+                }
+                assertArrayEquals(strips, whole, String.format("ta=%b tb=%b alpha=%s beta=%s", ta, tb, ab[0], ab[1]));
+            }
+        }
+    }
+
     @Test
     void theSuiteRunsTheVectorPathWhereTheCpuHasWideVectors() {
         // The parent pom's surefire argLine adds the module; without it the whole suite would test the scalar path.
