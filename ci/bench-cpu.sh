@@ -40,10 +40,10 @@ echo "bench-cpu: reference uses OPENBLAS_CORETYPE=$CORETYPE ATEN_CPU_CAPABILITY=
 
 # Both sides run at once, one row and thread count at a time, and take turns a slice of timed runs each
 # (ci/bench/paired.py): each ratio compares runs a second apart, where separate runs minutes apart swung by
-# 20-50% on these shared machines. --slices N (default 5) slices per side and key; --rounds N (default 1) fresh
+# 20-50% on these shared machines. --slices N (default 7) slices per side and key; --rounds N (default 1) fresh
 # pairs of processes, each side's value then the median of its rounds and the ratio the median over every slice.
 ROUNDS=1
-SLICES=5
+SLICES=7
 ROWS="gemm,conv,mlp,cnn,transformer"
 ARGS=()
 while [[ $# -gt 0 ]]; do

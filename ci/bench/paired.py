@@ -4,7 +4,7 @@
 time (ABBA order), so that the two halves of every ratio are measured within a second of each other.
 
     paired.py --out DIR --java-cmd "java --add-modules jdk.incubator.vector -cp samples.jar" --python /usr/bin/python3
-              [--ref-env K=V ...] [--rounds 1] [--slices 5] [--rows gemm,conv,...] [--threads 1,2]
+              [--ref-env K=V ...] [--rounds 1] [--slices 7] [--rows gemm,conv,...] [--threads 1,2]
               [--train-threads 2] [other BenchMain / reference_cpu.py options, passed to both]
 
 Why: the shared VMs this runs on have phases, seconds to minutes long, in which all code runs 25-50% slower;
@@ -152,7 +152,7 @@ def main():
     p.add_argument("--python", default="/usr/bin/python3")
     p.add_argument("--ref-env", action="append", default=[], help="K=V for the reference's environment")
     p.add_argument("--rounds", type=int, default=1)
-    p.add_argument("--slices", type=int, default=5)
+    p.add_argument("--slices", type=int, default=7)
     p.add_argument("--rows", default=",".join(ROWS))
     p.add_argument("--threads", default="1,%d" % max(2, os.cpu_count() or 2))
     p.add_argument("--train-threads", default=None)
