@@ -621,40 +621,10 @@ final class CpuGemmVectorF {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        // As in kernel: one set of stores, to C for a full tile with alpha 1 and beta 0 or 1, else to tmp. With beta
-        // 1 (C + tile: the inner blocks after the first, a linear layer's bias) the tile adds C in registers, the
-        // one rounding of store()'s fma(tile, 1, C * 1), without its round trip through tmp (alternated in one JVM:
-        // the Transformer's biased [2048, 128] x [96..512, 128]^T products 1.01-1.06x; C2 still intrinsifies all 75
-        // vector calls of this method).
-        boolean direct = rows == MR && cols == NR && alpha == 1f && (beta == 0f || beta == 1f);
+        // As in kernel: one set of stores, to C for a full tile with alpha 1 and beta 0, else to tmp.
+        boolean direct = rows == MR && cols == NR && alpha == 1f && beta == 0f;
         float[] dst = direct ? c : tmp;
         int o = direct ? ci : 0, ld = direct ? ldc : NR;
-        if (direct && beta == 1f) {
-            int q = ci;
-            c00 = c00.add(FloatVector.fromArray(S, c, q));
-            c01 = c01.add(FloatVector.fromArray(S, c, q + L));
-            q += ldc;
-            c10 = c10.add(FloatVector.fromArray(S, c, q));
-            c11 = c11.add(FloatVector.fromArray(S, c, q + L));
-            q += ldc;
-            c20 = c20.add(FloatVector.fromArray(S, c, q));
-            c21 = c21.add(FloatVector.fromArray(S, c, q + L));
-            q += ldc;
-            c30 = c30.add(FloatVector.fromArray(S, c, q));
-            c31 = c31.add(FloatVector.fromArray(S, c, q + L));
-            q += ldc;
-            c40 = c40.add(FloatVector.fromArray(S, c, q));
-            c41 = c41.add(FloatVector.fromArray(S, c, q + L));
-            q += ldc;
-            c50 = c50.add(FloatVector.fromArray(S, c, q));
-            c51 = c51.add(FloatVector.fromArray(S, c, q + L));
-            q += ldc;
-            c60 = c60.add(FloatVector.fromArray(S, c, q));
-            c61 = c61.add(FloatVector.fromArray(S, c, q + L));
-            q += ldc;
-            c70 = c70.add(FloatVector.fromArray(S, c, q));
-            c71 = c71.add(FloatVector.fromArray(S, c, q + L));
-        }
         c00.intoArray(dst, o);
         c01.intoArray(dst, o + L);
         o += ld;
