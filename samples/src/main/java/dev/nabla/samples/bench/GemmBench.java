@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
  */
 final class GemmBench {
     static final int[] SIZES = {256, 512, 1024, 2048};
+    /** Time-based warm-up per size (the reference warms up alike), before the counted warm-up runs. */
+    static final long WARM_NANOS = 500_000_000L;
 
     private GemmBench() {}
 
@@ -47,7 +49,12 @@ final class GemmBench {
         // Enough runs that each size takes a comparable, short time; at least 3 for a median.
         int reps = Math.max(repeats, (int) Math.min(50, 2e10 / flops));
         int warm = Math.max(2, reps / 3);
-        double[] ms = Timing.measure(BenchKeys.gemm(n, threads), warm, reps, () -> CpuGemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+        Timing.Body product = () -> CpuGemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+        // Half a second of this very product first: on a busy 2-vCPU VM, C2 took over a second to replace the C1
+        // code of the kernels, which meanwhile deoptimised hundreds of times into the interpreter (15-21 GFLOP/s for
+        // n = 256 right after the shared warm-up, LogCompilation: Reason_constraint in the Vector API's fallbacks).
+        for (long end = System.nanoTime() + WARM_NANOS; System.nanoTime() < end; ) product.run();
+        double[] ms = Timing.measure(BenchKeys.gemm(n, threads), warm, reps, product);
         double med = Timing.median(ms);
         return new Result(BenchKeys.gemm(n, threads), flops / (med * 1e6), "GFLOP/s",
                 "CpuGemm " + CpuGemm.implementation() + "; median of " + ms.length + " after " + warm + " warm-up");
