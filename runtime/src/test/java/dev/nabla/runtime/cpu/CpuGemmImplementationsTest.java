@@ -268,15 +268,11 @@ class CpuGemmImplementationsTest {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
             int lda = ta ? m : k, ldb = tb ? k : n;
             float[] af = toFloat(random(m * k, r)), bf = toFloat(random(k * n, r)), cf = toFloat(random(m * n, r));
-            for (float[] ab : new float[][]{{1f, 0f}, {1f, 1f}, {-1.5f, 0.25f}}) {
-                float[] whole = cf.clone(), strips = cf.clone();
-                g.sgemm(ta, tb, m, n, k, ab[0], af, 0, lda, bf, 0, ldb, ab[1], whole, 0, n);
-                for (int j = 0; j < n; j += strip) {
-                    int w = Math.min(strip, n - j), bo = tb ? j * ldb : j;
-                    g.sgemm(ta, tb, m, w, k, ab[0], af, 0, lda, bf, bo, ldb, ab[1], strips, j, n);
-                }
+            for (float[] ab : ALPHA_BETA) {
+                float[][] ws = wholeAndStrips(g, ta, tb, m, n, k, ab, af, bf, cf, false, strip);
+                float[] whole = ws[0];
                 String what = String.format("ta=%b tb=%b alpha=%s beta=%s", ta, tb, ab[0], ab[1]);
-                assertArrayEquals(strips, whole, what);
+                assertArrayEquals(ws[1], whole, what);
                 for (int i = 0; i < m; i += 97) {
                     for (int j = 0; j < n; j += 13) {
                         double e = ab[1] * cf[i * n + j];
@@ -300,18 +296,35 @@ class CpuGemmImplementationsTest {
         int m = 1500, n = 150, k = 300, strip = 40;
         for (int t = 0; t < 4; t++) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
-            int lda = ta ? m : k, ldb = tb ? k : n;
             float[] af = toFloat(random(m * k, r)), bf = toFloat(random(k * n, r)), cf = toFloat(random(m * n, r));
-            for (float[] ab : new float[][]{{1f, 0f}, {1f, 1f}, {-1.5f, 0.25f}}) {
-                float[] whole = cf.clone(), strips = cf.clone();
-                g.sgemm(ta, tb, m, n, k, ab[0], af, 0, lda, bf, 0, ldb, ab[1], whole, 0, n);
-                for (int i = 0; i < m; i += strip) {
-                    int h = Math.min(strip, m - i), ao = ta ? i : i * lda;
-                    g.sgemm(ta, tb, h, n, k, ab[0], af, ao, lda, bf, 0, ldb, ab[1], strips, i * n, n);
-                }
-                assertArrayEquals(strips, whole, String.format("ta=%b tb=%b alpha=%s beta=%s", ta, tb, ab[0], ab[1]));
+            for (float[] ab : ALPHA_BETA) {
+                float[][] ws = wholeAndStrips(g, ta, tb, m, n, k, ab, af, bf, cf, true, strip);
+                assertArrayEquals(ws[1], ws[0], String.format("ta=%b tb=%b alpha=%s beta=%s", ta, tb, ab[0], ab[1]));
             }
         }
+    }
+
+    /** alpha and beta pairs: the store straight from registers (1, 0), C + tile (1, 1), and the general one. */
+    private static final float[][] ALPHA_BETA = {{1f, 0f}, {1f, 1f}, {-1.5f, 0.25f}};
+
+    /**
+     * C = alpha op(A) op(B) + beta C (A, B and C dense, m x k, k x n, m x n before the transposes) as one product
+     * and as strips of {@code strip} rows ({@code byRows}) or columns, each its own product: {whole, strips}.
+     */
+    private static float[][] wholeAndStrips(Gemm g, boolean ta, boolean tb, int m, int n, int k, float[] ab,
+                                            float[] af, float[] bf, float[] cf, boolean byRows, int strip) {
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        float[] whole = cf.clone(), strips = cf.clone();
+        g.sgemm(ta, tb, m, n, k, ab[0], af, 0, lda, bf, 0, ldb, ab[1], whole, 0, n);
+        for (int s = 0; s < (byRows ? m : n); s += strip) {
+            int w = Math.min(strip, (byRows ? m : n) - s);
+            if (byRows) {
+                g.sgemm(ta, tb, w, n, k, ab[0], af, ta ? s : s * lda, lda, bf, 0, ldb, ab[1], strips, s * n, n);
+            } else {
+                g.sgemm(ta, tb, m, w, k, ab[0], af, 0, lda, bf, tb ? s * ldb : s, ldb, ab[1], strips, s, n);
+            }
+        }
+        return new float[][]{whole, strips};
     }
 
     @Test
