@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each thread takes one block of C, a range of rows or of columns (see {@link #splitColumns}), and packs
  * what it reads itself, so that a product forks once; ranges of columns with A read in place are claimed a
- * few at a time ({@link #SPLIT}). Within a block: NC columns at a time; within them KC
+ * few at a time ({@link #SPLIT}); a row split with a small B packs B once for all threads and claims ranges of
+ * rows ({@link #rowsSharingB}). Within a block: NC columns at a time; within them KC
  * steps of the inner dimension, for which op(B) is packed into NR-column micro-panels (KC x NR, zero-padded)
  * that stay in L2; then, for each MR-row micro-panel of op(A) (MR x KC, in L1), the micro-kernel runs against
  * every B micro-panel: an MR x NR tile of C in MR * 2 vector registers, one broadcast of A and one FMA per
