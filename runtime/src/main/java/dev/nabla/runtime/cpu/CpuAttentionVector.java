@@ -63,20 +63,43 @@ final class CpuAttentionVector {
                                 float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        for (int p = 0; p < kk; p++, ai += aps, bi += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[ai + ars]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * ars]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * ars]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+        // Rows of A contiguous (S = Q K^T, dP = dO V^T, O += P V, dQ += dS K): every A index the loop counter plus
+        // an invariant, so that C2 checks their bounds once for the loop (alternated step by step in one JVM, the
+        // Transformer bench's step took 0.96-0.995 of the time).
+        if (aps == 1) {
+            int a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
+            for (int p = 0; p < kk; p++) {
+                int bj = bi + p * ldb;
+                FloatVector b0 = FloatVector.fromArray(S, b, bj), b1 = FloatVector.fromArray(S, b, bj + L);
+                FloatVector v0 = FloatVector.broadcast(S, a[ai + p]);
+                c00 = v0.fma(b0, c00);
+                c01 = v0.fma(b1, c01);
+                FloatVector v1 = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = v1.fma(b0, c10);
+                c11 = v1.fma(b1, c11);
+                FloatVector v2 = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = v2.fma(b0, c20);
+                c21 = v2.fma(b1, c21);
+                FloatVector v3 = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = v3.fma(b0, c30);
+                c31 = v3.fma(b1, c31);
+            }
+        } else {
+            for (int p = 0; p < kk; p++, ai += aps, bi += ldb) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+                c00 = a0.fma(b0, c00);
+                c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, a[ai + ars]);
+                c10 = a1.fma(b0, c10);
+                c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, a[ai + 2 * ars]);
+                c20 = a2.fma(b0, c20);
+                c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, a[ai + 3 * ars]);
+                c30 = a3.fma(b0, c30);
+                c31 = a3.fma(b1, c31);
+            }
         }
         FloatVector av = FloatVector.broadcast(S, alpha);
         if (add) {
