@@ -54,9 +54,10 @@ final class GemmBench {
         // code of the kernels, which meanwhile deoptimised hundreds of times into the interpreter (15-21 GFLOP/s for
         // n = 256 right after the shared warm-up, LogCompilation: Reason_constraint in the Vector API's fallbacks).
         for (long end = System.nanoTime() + WARM_NANOS; System.nanoTime() < end; ) product.run();
-        double[] ms = Timing.measure(BenchKeys.gemm(n, threads), warm, reps, product);
+        String key = BenchKeys.gemm(n, threads);
+        double[] ms = Timing.measure(key, warm, reps, product);
         double med = Timing.median(ms);
-        return new Result(BenchKeys.gemm(n, threads), flops / (med * 1e6), "GFLOP/s",
+        return new Result(key, flops / (med * 1e6), "GFLOP/s",
                 "CpuGemm " + CpuGemm.implementation() + "; median of " + ms.length + " after " + warm + " warm-up");
     }
 }

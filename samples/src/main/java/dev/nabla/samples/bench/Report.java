@@ -35,13 +35,11 @@ final class Report {
         JsonNode refRes = ref == null ? null : ref.get("results");
         int paired = 0;
         for (Result r : results) {
-            double rv = Double.NaN;
-            if (refRes != null && refRes.has(r.key()) && refRes.get(r.key()).get("value").isNumber()) {
-                rv = refRes.get(r.key()).get("value").asDouble();
-            }
+            JsonNode rr = refRes == null ? null : refRes.get(r.key());
+            double rv = rr != null && rr.path("value").isNumber() ? rr.get("value").asDouble() : Double.NaN;
             double ratio = r.value() / rv;
-            if (refRes != null && refRes.has(r.key()) && refRes.get(r.key()).path("paired_ratio").isNumber()) {
-                ratio = refRes.get(r.key()).get("paired_ratio").asDouble();
+            if (rr != null && rr.path("paired_ratio").isNumber()) {
+                ratio = rr.get("paired_ratio").asDouble();
                 paired++;
             }
             String goal = r.higherIsBetter() ? "≥ 0.50 (fraction of OpenBLAS GFLOP/s)" : "≤ 1.00 (time ratio)";
