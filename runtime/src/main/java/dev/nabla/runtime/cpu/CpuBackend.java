@@ -43,6 +43,9 @@ public final class CpuBackend implements Backend {
 
     @Override public Device device() { return Device.CPU; }
 
+    /** Elements per thread's run of a large copy (128 KiB of floats); smaller copies run on the calling thread. */
+    private static final int COPY_GRAIN = 1 << 15;
+
     /** Released buffers kept for reuse; see {@link CpuBufferPool}. */
     private final CpuBufferPool bufferPool = new CpuBufferPool(CpuBufferPool.defaultCapacity());
 
@@ -172,7 +175,7 @@ public final class CpuBackend implements Backend {
 
     @Override public Buffer copy(Buffer src) {
         CpuBuffer s = CpuBuffer.of(src, "copy");
-        CpuBuffer b = alloc(s.dtype, s.size);
+        CpuBuffer b = allocUninitialized(s.dtype, s.size); // written whole by copyInto
         copyInto(s, b);
         return b;
     }
@@ -183,12 +186,9 @@ public final class CpuBackend implements Backend {
             throw new DTypeMismatchException("copyInto: source is " + s.size + " x " + s.dtype
                     + " but destination is " + t.size + " x " + t.dtype + "; expected the same size and dtype");
         }
-        switch (s.dtype) {
-            case FLOAT32 -> System.arraycopy(s.f, 0, t.f, 0, s.size);
-            case FLOAT64 -> System.arraycopy(s.d, 0, t.d, 0, s.size);
-            case INT32 -> System.arraycopy(s.i, 0, t.i, 0, s.size);
-            case INT64 -> System.arraycopy(s.l, 0, t.l, 0, s.size);
-        }
+        // Large copies (a gradient's first accumulation into .grad) on every thread, in runs of COPY_GRAIN.
+        Object from = CpuCopy.array(s), to = CpuCopy.array(t);
+        CpuThreads.parallelFor(s.size, COPY_GRAIN, (a, b) -> System.arraycopy(from, a, to, a, b - a));
     }
 
     @Override public Buffer cast(Buffer src, DType dtype) {

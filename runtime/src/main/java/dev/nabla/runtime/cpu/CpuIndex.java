@@ -14,15 +14,19 @@ import dev.nabla.runtime.backend.IndexKernels;
  * threads never add into the same element even when indices repeat.
  */
 final class CpuIndex implements IndexKernels {
-    /** Columns per task in the scatter kernels. */
-    private static final int COLS = 512;
+    /**
+     * Columns per task in the scatter kernels at most; fewer, down to {@link #MIN_COLS}, where a single row of
+     * output (an embedding's gradient, [vocab, width] from [tokens, width]) would otherwise be one task: a
+     * Transformer's [96, 128] embedding gradient from 2048 tokens ran on one thread while the other waited.
+     */
+    private static final int COLS = 512, MIN_COLS = 32;
 
     @Override public Buffer indexSelect(Buffer x, Shape shape, int axis, Buffer index) {
         CpuBuffer xb = CpuBuffer.of(x, "index_select");
         int outer = (int) shape.numel(0, axis), d = shape.dim(axis), inner = (int) shape.numel(axis + 1, shape.rank());
         int[] idx = indices("index_select", index, d);
         int n = idx.length;
-        CpuBuffer out = CpuBackend.alloc(xb.dtype, (long) outer * n * inner);
+        CpuBuffer out = CpuBackend.allocUninitialized(xb.dtype, (long) outer * n * inner); // every row copied
         Object src = CpuCopy.array(xb), dst = CpuCopy.array(out);
         CpuThreads.parallelFor(outer * n, Math.max(1, 4096 / Math.max(1, inner)), (from, to) -> {
             for (int r = from; r < to; r++) {
@@ -44,10 +48,10 @@ final class CpuIndex implements IndexKernels {
                     + n + " x " + inner + " for output " + outShape + " along axis " + axis);
         }
         CpuBuffer out = CpuBackend.alloc(dtype, outShape.numel());
-        int chunks = (inner + COLS - 1) / COLS;
+        int cols = columnsPerTask(outer, inner), chunks = (inner + cols - 1) / cols;
         CpuThreads.parallelFor(outer * chunks, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
-                int o = t / chunks, c0 = (t % chunks) * COLS, c1 = Math.min(inner, c0 + COLS);
+                int o = t / chunks, c0 = (t % chunks) * cols, c1 = Math.min(inner, c0 + cols);
                 for (int k = 0; k < n; k++) {
                     int so = (o * n + k) * inner, oo = (o * d + idx[k]) * inner;
                     if (out.f != null) {
@@ -94,10 +98,10 @@ final class CpuIndex implements IndexKernels {
         int[] idx = indices("scatter_add", index, outShape.dim(axis));
         Geometry g = new Geometry(outShape, axis, indexShape);
         CpuBuffer out = CpuBackend.alloc(dtype, outShape.numel());
-        int chunks = Math.max(1, (g.inner + COLS - 1) / COLS);
+        int cols = columnsPerTask(g.outer, g.inner), chunks = Math.max(1, (g.inner + cols - 1) / cols);
         CpuThreads.parallelFor(g.outer * chunks, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
-                int o = t / chunks, c0 = (t % chunks) * COLS, c1 = Math.min(g.inner, c0 + COLS);
+                int o = t / chunks, c0 = (t % chunks) * cols, c1 = Math.min(g.inner, c0 + cols);
                 for (int k = 0; k < g.k; k++) {
                     int row = (o * g.k + k) * g.inner;
                     for (int i = c0; i < c1; i++) {
@@ -108,6 +112,17 @@ final class CpuIndex implements IndexKernels {
             }
         });
         return out;
+    }
+
+    /**
+     * Columns per scatter task: {@link #COLS}, or fewer (not under {@link #MIN_COLS}) so that there are at least as
+     * many tasks as threads. Each task owns its output columns, so the split leaves every sum's order unchanged.
+     */
+    private static int columnsPerTask(int outer, int inner) {
+        int threads = CpuThreads.threads();
+        if ((long) outer * ((inner + COLS - 1) / COLS) >= threads) return COLS;
+        int perRow = (threads + Math.max(1, outer) - 1) / Math.max(1, outer);
+        return Math.max(MIN_COLS, Math.min(COLS, (inner + perRow - 1) / perRow));
     }
 
     @Override public Buffer oneHot(Buffer index, int numClasses, DType dtype) {

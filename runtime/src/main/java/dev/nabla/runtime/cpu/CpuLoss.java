@@ -96,7 +96,8 @@ final class CpuLoss implements LossKernels {
                                                  long ignoreIndex, double labelSmoothing) {
         CpuBuffer x = CpuBuffer.of(logits, "cross_entropy backward"), y = CpuBuffer.of(labels, "cross_entropy backward");
         CpuBuffer lse = CpuBuffer.of(logSumExp, "cross_entropy backward"), g = CpuBuffer.of(dLoss, "cross_entropy backward");
-        CpuBuffer dx = CpuBackend.alloc(x.dtype, x.size);
+        // written whole: ignored rows get their zeros below (a zeroed buffer cost 2048 x 96 logits a serial fill)
+        CpuBuffer dx = CpuBackend.allocUninitialized(x.dtype, x.size);
         double s = labelSmoothing, off = s / c;
         if (x.dtype == DType.FLOAT32 && lse.dtype == DType.FLOAT32 && c > 0) {
             CpuThreads.parallelFor(blocks(n), Math.max(1, 4096 / (BLOCK_ROWS * c)), (from, to) -> {
@@ -114,7 +115,10 @@ final class CpuLoss implements LossKernels {
                     for (int i = 0; i < rows; i++) {
                         int r = r0 + i, base = r * c, so = i * w.ld;
                         long label = y.getLong(r);
-                        if (label == ignoreIndex) continue; // zeros from alloc
+                        if (label == ignoreIndex) {
+                            java.util.Arrays.fill(d, base, base + c, 0f);
+                            continue;
+                        }
                         int k = checkLabel(label, r, c);
                         float gr = (float) g.get(r);
                         for (int j = 0; j < c; j++) d[base + j] = gr * (sm[so + j] - offF);
@@ -127,7 +131,11 @@ final class CpuLoss implements LossKernels {
         CpuThreads.parallelFor(n, Math.max(1, 4096 / Math.max(1, c)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 long label = y.getLong(r);
-                if (label == ignoreIndex) continue; // zeros from alloc
+                if (label == ignoreIndex) {
+                    if (x.dtype == DType.FLOAT32) java.util.Arrays.fill(dx.f, r * c, r * c + c, 0f);
+                    else java.util.Arrays.fill(dx.d, r * c, r * c + c, 0.0);
+                    continue;
+                }
                 int k = checkLabel(label, r, c), base = r * c;
                 double gr = g.get(r), l = lse.get(r);
                 if (x.dtype == DType.FLOAT32) {

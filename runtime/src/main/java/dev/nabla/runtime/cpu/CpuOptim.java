@@ -11,8 +11,12 @@ import dev.nabla.runtime.backend.OptimKernels;
  * order, so the results are bit-identical to them; large tensors are split over {@link CpuThreads}.
  */
 final class CpuOptim implements OptimKernels {
-    /** Elements per task: the loops are memory-bound, small tensors run inline. */
-    static final int GRAIN = 1 << 15;
+    /**
+     * Elements per task: the loops are memory-bound, small tensors run inline. Adam(W) on two threads of an AVX-512
+     * Xeon, alternated call by call: a [384, 128] parameter (49152 elements) took 19 us split in two, 37 us whole
+     * (with the earlier grain of 32768); 8192 and 16384 elements the same either way.
+     */
+    static final int GRAIN = 1 << 13;
 
     @Override public void sgd(Buffer param, Buffer grad, Buffer momentumBuf, double lr, double momentum, double dampening,
                               double weightDecay, boolean nesterov, boolean firstStep) {

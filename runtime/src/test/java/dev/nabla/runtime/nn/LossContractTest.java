@@ -84,6 +84,34 @@ class LossContractTest {
         for (int i = 0; i < n; i++) assertEquals(i == 5, Float.isNaN(lv[i]), "row " + i + " loss " + lv[i]);
     }
 
+    /**
+     * The logits' gradient is written whole, ignored rows as zeros, also when its buffer is a reused one: here
+     * the CPU backend's pool hands back the NaN-filled buffer just released, of the same dtype and size.
+     */
+    @ParameterizedTest @MethodSource("devicesAndDTypes")
+    void crossEntropyGradientOfIgnoredRowsIsZeroInAReusedBuffer(Device dev, DType dt) {
+        int n = 37, c = 11;
+        double[] x = new double[n * c], nan = new double[n * c];
+        long[] labels = new long[n];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int i = 0; i < x.length; i++) x[i] = r.nextDouble(-3, 3);
+        java.util.Arrays.fill(nan, Double.NaN);
+        for (int i = 0; i < n; i++) labels[i] = i % 5 == 2 ? -100 : r.nextInt(c);
+        Tensor logits = Tensor.of(x, Shape.of(n, c), DType.FLOAT64, dev).to(dt).detach().requiresGrad(true);
+        Tensor lab = Tensor.of(labels, Shape.of(n), DType.INT64, dev);
+        Tensor loss = LossOps.crossEntropy(logits, lab, Reduction.SUM, -100, 0.1);
+        Tensor.of(nan, Shape.of(n, c), DType.FLOAT64, dev).to(dt).close();
+        loss.backward();
+        double[] g = logits.grad().toDoubleArray();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < c; j++) {
+                double v = g[i * c + j];
+                if (labels[i] == -100) assertEquals(0.0, v, "ignored row " + i + ", column " + j);
+                else assertTrue(Double.isFinite(v) && v != 0, "row " + i + ", column " + j + ": " + v);
+            }
+        }
+    }
+
     @ParameterizedTest @MethodSource("devicesAndDTypes")
     void crossEntropyMeanMatchesPyTorch(Device dev, DType dt) { checkCrossEntropy("mean", "x", "labels", "mean", 0, dev, dt); }
 

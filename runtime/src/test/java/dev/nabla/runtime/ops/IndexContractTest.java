@@ -149,6 +149,23 @@ class IndexContractTest {
         assertClose(e, y, 1e-12, 1e-12, "index_add");
     }
 
+    /**
+     * An embedding's gradient: one output row group ([vocab, width] along axis 0) of a width under the scatter
+     * kernels' column block, which the CPU backend splits into narrower column tasks for its threads; every sum
+     * keeps its order, so float32 matches the loop exactly.
+     */
+    @Test
+    void indexAddOfOneNarrowRowGroupMatchesLoopExactly() {
+        int rows = 96, cols = 128, n = 2048;
+        int[] id = new int[n];
+        for (int k = 0; k < n; k++) id[k] = (k * 37) % rows;
+        Tensor src = TestTensors.randomDouble(6, n, cols).to(DType.FLOAT32);
+        Tensor y = IndexOps.indexAdd(src, Shape.of(rows, cols), 0, Tensor.of(id, n));
+        float[] sv = src.toFloatArray(), e = new float[rows * cols];
+        for (int k = 0; k < n; k++) for (int c = 0; c < cols; c++) e[id[k] * cols + c] += sv[k * cols + c];
+        assertArrayEquals(e, y.toFloatArray(), "index_add [2048, 128] into [96, 128]");
+    }
+
     @Test
     void scatterAddOfRepeatedIndicesMatchesLoop() {
         int[] id = {1, 1, 0, 2, 2, 2};
