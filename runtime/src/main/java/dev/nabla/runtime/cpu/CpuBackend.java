@@ -43,9 +43,6 @@ public final class CpuBackend implements Backend {
 
     @Override public Device device() { return Device.CPU; }
 
-    /** Elements per thread's run of a large copy (128 KiB of floats); smaller copies run on the calling thread. */
-    private static final int COPY_GRAIN = 1 << 15;
-
     /** Released buffers kept for reuse; see {@link CpuBufferPool}. */
     private final CpuBufferPool bufferPool = new CpuBufferPool(CpuBufferPool.defaultCapacity());
 
@@ -186,9 +183,9 @@ public final class CpuBackend implements Backend {
             throw new DTypeMismatchException("copyInto: source is " + s.size + " x " + s.dtype
                     + " but destination is " + t.size + " x " + t.dtype + "; expected the same size and dtype");
         }
-        // Large copies (a gradient's first accumulation into .grad) on every thread, in runs of COPY_GRAIN.
+        // Large copies (a gradient's first accumulation into .grad) on every thread, with the copy kernels' grain.
         Object from = CpuCopy.array(s), to = CpuCopy.array(t);
-        CpuThreads.parallelFor(s.size, COPY_GRAIN, (a, b) -> System.arraycopy(from, a, to, a, b - a));
+        CpuThreads.parallelFor(s.size, CpuCopy.GRAIN, (a, b) -> System.arraycopy(from, a, to, a, b - a));
     }
 
     @Override public Buffer cast(Buffer src, DType dtype) {

@@ -15,7 +15,7 @@ import dev.nabla.runtime.backend.CopyKernels;
 final class CpuCopy implements CopyKernels {
     private static final int TILE = 32;
     /** Elements per task below which a copy stays on the calling thread. */
-    private static final int GRAIN = 1 << 15;
+    static final int GRAIN = 1 << 15;
 
     @Override public Buffer stridedCopy(Buffer src, long offset, long[] strides, Shape out) {
         CpuBuffer s = CpuBuffer.of(src, "stridedCopy");
