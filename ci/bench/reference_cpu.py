@@ -4,7 +4,8 @@ numpy (float32 GEMM through OpenBLAS) and PyTorch (everything else), printed as 
 
 Run it with Debian's /usr/bin/python3 (python3-torch 1.13, python3-numpy) and, for OpenBLAS at its best,
 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OPENBLAS_CORETYPE=SkylakeX ATEN_CPU_CAPABILITY=avx512
-(ci/bench-cpu.sh sets these). OpenBLAS reads OMP_NUM_THREADS when it loads, so, like BenchMain, each thread
+MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=268435456 (ci/bench-cpu.sh sets these; the last two keep
+glibc from handing every freed tensor's pages back to the kernel, see there). OpenBLAS reads OMP_NUM_THREADS when it loads, so, like BenchMain, each thread
 count runs in a child process with OMP_NUM_THREADS=t; torch.set_num_threads(t) is set there too.
 
 Timing rules match BenchMain: warm-up, then the median of N runs; epochs time the same number of batches
@@ -302,7 +303,8 @@ def main():
         import numpy
         import torch
         meta = {"numpy": numpy.__version__, "torch": torch.__version__, "blas": blas_library()}
-        for k in ("OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "LD_LIBRARY_PATH"):
+        for k in ("OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "LD_LIBRARY_PATH", "MALLOC_MMAP_THRESHOLD_",
+                  "MALLOC_TRIM_THRESHOLD_"):
             meta[k] = os.environ.get(k, "(unset)")
         with open(a.json, "w") as f:
             json.dump({"meta": meta, "results": out}, f)
