@@ -201,11 +201,15 @@ final class CpuReduceSpans {
         int rowsPerBlock = Math.max(1, CHUNK / Math.max(1, inner));
         int blocks = Math.max(1, (outer + rowsPerBlock - 1) / rowsPerBlock); // one empty block when outer == 0
         double[] part = new double[mid * blocks];
-        long rowElems = Math.max(1L, (long) Math.min(outer, rowsPerBlock) * inner);
-        int ranges = (int) Math.max(1, Math.min(mid, (long) mid * rowElems / CpuBroadcast.GRAIN));
+        // One channel range per thread, each over every block: the threads' shares are equal, and a unit reads
+        // its range of each row in one contiguous span. (Ranges sized by GRAIN instead came to one channel per
+        // unit on a conv's bias gradient, [128, 32, 784]: 83 spans of 3 KB per unit, 100 KB apart, 0.5 ms for
+        // 12.8 MB on two threads.) The ranges do not change any sum: each channel's blocks are fixed by the shape.
+        long total = (long) outer * mid * inner;
+        int ranges = total < 2L * CpuBroadcast.GRAIN ? 1 : Math.max(1, Math.min(mid, CpuThreads.threads()));
         CpuThreads.parallelFor(blocks * ranges, 1, (u0, u1) -> {
             for (int u = u0; u < u1; u++) {
-                int b = u / ranges, cr = u % ranges;
+                int cr = u / blocks, b = u % blocks;
                 int c0 = (int) ((long) mid * cr / ranges), c1 = (int) ((long) mid * (cr + 1) / ranges);
                 int r0 = b * rowsPerBlock, r1 = Math.min(outer, r0 + rowsPerBlock);
                 if (vector) CpuReduceVector.sumBlock(x, r0, r1, c0, c1, mid, inner, part, blocks, b);
