@@ -225,28 +225,45 @@ final class CpuConvWinograd {
      */
     static float[] transformWeights(float[] w, int cOut, int c) {
         float[] u = new float[16 * cOut * c];
-        double[] gg = new double[12];
-        for (int co = 0; co < cOut; co++) {
-            for (int ci = 0; ci < c; ci++) {
-                int src = (co * c + ci) * 9;
-                for (int kj = 0; kj < 3; kj++) {
-                    double g0 = w[src + kj], g1 = w[src + 3 + kj], g2 = w[src + 6 + kj];
-                    gg[kj] = g0;
-                    gg[3 + kj] = (g0 + g1 + g2) * 0.5;
-                    gg[6 + kj] = (g0 - g1 + g2) * 0.5;
-                    gg[9 + kj] = g2;
-                }
-                for (int xi = 0; xi < 4; xi++) {
-                    double h0 = gg[xi * 3], h1 = gg[xi * 3 + 1], h2 = gg[xi * 3 + 2];
-                    double[] row = {h0, (h0 + h1 + h2) * 0.5, (h0 - h1 + h2) * 0.5, h2};
-                    for (int nu = 0; nu < 4; nu++) {
-                        int e = xi * 4 + nu, co8 = co / MR * MR;
-                        u[(e * cOut + co8) * c + ci * MR + co - co8] = (float) row[nu];
-                    }
+        int stride = cOut * c;
+        // Blocks of eight output channels split across threads once there are enough of them: each (co, c)
+        // pair is a few dozen flops, and the whole transform runs before the chunks start.
+        CpuThreads.parallelFor(cOut / MR, Math.max(1, WEIGHT_GRAIN / (MR * c)), (b0, b1) -> {
+            // The eight channels of a block write side by side: the 16 elements of a pair are stride apart (a
+            // multiple of 4 KB here, so all in one cache set), and channel by channel each line was written once.
+            for (int co8 = b0 * MR; co8 < b1 * MR; co8 += MR) {
+                for (int ci = 0; ci < c; ci++) {
+                    for (int j = 0; j < MR; j++) transformWeight(w, ((co8 + j) * c + ci) * 9, u, co8 * c + ci * MR + j, stride);
                 }
             }
-        }
+        });
         return u;
+    }
+
+    /** (co, c) pairs of weights a thread transforms at least. */
+    private static final int WEIGHT_GRAIN = 1024;
+
+    /**
+     * {@code G g G^T} of the 3x3 weights at {@code w[src ..]} (rows then columns) in double, element e = xi * 4 + nu
+     * rounded once to {@code u[at + e * stride]}.
+     */
+    private static void transformWeight(float[] w, int src, float[] u, int at, int stride) {
+        // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 of each column kj
+        double a0 = w[src], a1 = w[src + 1], a2 = w[src + 2];
+        double b0 = w[src + 3], b1 = w[src + 4], b2 = w[src + 5];
+        double c0 = w[src + 6], c1 = w[src + 7], c2 = w[src + 8];
+        transformRow(u, at, stride, a0, a1, a2);
+        transformRow(u, at + 4 * stride, stride, (a0 + b0 + c0) * 0.5, (a1 + b1 + c1) * 0.5, (a2 + b2 + c2) * 0.5);
+        transformRow(u, at + 8 * stride, stride, (a0 - b0 + c0) * 0.5, (a1 - b1 + c1) * 0.5, (a2 - b2 + c2) * 0.5);
+        transformRow(u, at + 12 * stride, stride, c0, c1, c2);
+    }
+
+    /** One row (h0, h1, h2) of G g times G^T: h0, (h0 + h1 + h2) / 2, (h0 - h1 + h2) / 2, h2. */
+    private static void transformRow(float[] u, int at, int stride, double h0, double h1, double h2) {
+        u[at] = (float) h0;
+        u[at + stride] = (float) ((h0 + h1 + h2) * 0.5);
+        u[at + 2 * stride] = (float) ((h0 - h1 + h2) * 0.5);
+        u[at + 3 * stride] = (float) h2;
     }
 
     /**

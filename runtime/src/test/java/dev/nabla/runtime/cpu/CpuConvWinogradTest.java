@@ -35,6 +35,41 @@ class CpuConvWinogradTest {
                 new Conv2dSpec(2, 16, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1));
     }
 
+    /**
+     * U = G g G^T of every (co, c) pair, against the matrix product written out in double (G's halves are exact, so
+     * the sums are the same ones): bit for bit, at the 8-channel tile layout, for a block count that splits across
+     * threads and one that does not.
+     */
+    @Test
+    void weightTransformIsGgGtInDoubleRoundedOnce() {
+        double[][] g = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+        for (int[] dims : new int[][]{{64, 32}, {8, 3}}) {
+            int cOut = dims[0], c = dims[1];
+            java.util.Random r = new java.util.Random(cOut + c);
+            float[] w = new float[cOut * c * 9];
+            for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+            float[] u = CpuConvWinograd.transformWeights(w, cOut, c);
+            for (int co = 0; co < cOut; co++) {
+                for (int ci = 0; ci < c; ci++) {
+                    for (int xi = 0; xi < 4; xi++) {
+                        for (int nu = 0; nu < 4; nu++) {
+                            double v = 0;
+                            for (int k = 0; k < 3; k++) {
+                                double row = 0; // (G g)[xi][k]
+                                for (int i = 0; i < 3; i++) {
+                                    if (g[xi][i] != 0) row += g[xi][i] * w[((co * c + ci) * 3 + i) * 3 + k];
+                                }
+                                if (g[nu][k] != 0) v += row * g[nu][k];
+                            }
+                            int at = ((xi * 4 + nu) * cOut + co / 8 * 8) * c + ci * 8 + co % 8;
+                            assertEquals((float) v, u[at], "U[" + xi + ", " + nu + "] of (" + co + ", " + ci + ")");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("specs")
     void forwardAndInputGradientMatchDoubleLoops(Conv2dSpec s) {
