@@ -42,8 +42,6 @@ final class CpuConvWinogradWeight {
     static final int WEIGHT_CHUNK = 2;
     /** Images whose weight-gradient products sum in float before the double total. */
     static final int WEIGHT_GROUP = 16;
-    /** G^T of F(3, 2): dW = G^T M G. */
-    private static final double[][] GT = {{1, 0.5, 0.5, 0}, {0, 0.5, -0.5, 0}, {0, 0.5, 0.5, 1}};
 
     static void backward(float[] x, float[] dy, float[] dw, Conv2dSpec s) {
         weight(x, dy, dw, s, true);
@@ -98,29 +96,21 @@ final class CpuConvWinogradWeight {
                 }
             }
         });
+        // The groups' float sums added in double, in group order: element ranges across threads, each group's
+        // range read in one pass (summing element by element across the groups jumps mSize floats per read).
         double[] sum = new double[mSize];
-        for (int grp = 0; grp < groups; grp++) {
-            for (int i = 0, at = grp * mSize; i < mSize; i++) sum[i] += part[at + i];
-        }
+        CpuThreads.parallelFor(mSize, 1 << 14, (from, to) -> {
+            for (int grp = 0; grp < groups; grp++) {
+                for (int i = from, at = grp * mSize + from; i < to; i++, at++) sum[i] += part[at];
+            }
+        });
         boolean[] bad = new boolean[cOut];
         CpuThreads.parallelFor(cOut, Math.max(1, 4096 / Math.max(1, c)), (cf, ct) -> {
             double[] m = new double[16];
             for (int co = cf; co < ct; co++) {
                 for (int ci = 0; ci < c; ci++) {
                     for (int e = 0; e < 16; e++) m[e] = sum[((e * blocks + ci / nb) * cOut + co) * nb + ci % nb];
-                    int o = (co * c + ci) * 9;
-                    for (int k = 0; k < 3; k++) {
-                        for (int l = 0; l < 3; l++) {
-                            double v = 0;
-                            for (int xi = 0; xi < 4; xi++) {
-                                double r = 0;
-                                for (int nu = 0; nu < 4; nu++) r += m[xi * 4 + nu] * GT[l][nu];
-                                v += GT[k][xi] * r;
-                            }
-                            dw[o + k * 3 + l] = (float) v;
-                            bad[co] |= !Double.isFinite(v);
-                        }
-                    }
+                    bad[co] |= !outputTransform(m, dw, (co * c + ci) * 9);
                 }
             }
         });
@@ -130,6 +120,38 @@ final class CpuConvWinogradWeight {
                 return;
             }
         }
+    }
+
+    /**
+     * {@code dw[o ..] = G^T M G} (3x3, rows then columns) of one pair's summed M (m[xi * 4 + nu]), in double and
+     * rounded once; false when a result is not finite. G^T's entries are 1, 1/2 and -1/2 where they are not 0: the
+     * products by 0 are left out, and each sum starts from +0 as the matrix loop's did, so the values are that
+     * loop's bit for bit (a non-finite m, whose product by 0 the loop turned into NaN, still reaches an output
+     * through an entry that is not 0).
+     */
+    static boolean outputTransform(double[] m, float[] dw, int o) {
+        boolean finite = true;
+        for (int l = 0; l < 3; l++) {
+            // (M G)[xi][l] for xi = 0..3, then G^T of that column
+            double ra = column(m, 0, l), rb = column(m, 4, l), rc = column(m, 8, l), rd = column(m, 12, l);
+            double v0 = (0.0 + ra) + 0.5 * rb + 0.5 * rc;
+            double v1 = (0.0 + 0.5 * rb) - 0.5 * rc;
+            double v2 = (0.0 + 0.5 * rb) + 0.5 * rc + rd;
+            dw[o + l] = (float) v0;
+            dw[o + 3 + l] = (float) v1;
+            dw[o + 6 + l] = (float) v2;
+            finite &= Double.isFinite(v0) & Double.isFinite(v1) & Double.isFinite(v2);
+        }
+        return finite;
+    }
+
+    /** Column l of row m[at .. at + 4) times G: G's row l is (1, 1/2, 1/2, 0), (0, 1/2, -1/2, 0) or (0, 1/2, 1/2, 1). */
+    private static double column(double[] m, int at, int l) {
+        return switch (l) {
+            case 0 -> (0.0 + m[at]) + 0.5 * m[at + 1] + 0.5 * m[at + 2];
+            case 1 -> (0.0 + 0.5 * m[at + 1]) - 0.5 * m[at + 2];
+            default -> (0.0 + 0.5 * m[at + 1]) + 0.5 * m[at + 2] + m[at + 3];
+        };
     }
 
     /**

@@ -70,6 +70,49 @@ class CpuConvWinogradTest {
         }
     }
 
+    /**
+     * The weight gradient's G^T M G against the matrix loop (G^T of F(3, 2), zeros included), bit for bit: random M,
+     * M with signed zeros (the loop's sums start from +0), and a non-finite M, which both report.
+     */
+    @Test
+    void weightGradientOutputTransformIsTheMatrixLoop() {
+        double[][] gt = {{1, 0.5, 0.5, 0}, {0, 0.5, -0.5, 0}, {0, 0.5, 0.5, 1}};
+        java.util.Random r = new java.util.Random(5);
+        for (int trial = 0; trial < 400; trial++) {
+            double[] m = new double[16];
+            for (int e = 0; e < 16; e++) {
+                m[e] = switch (trial % 5) {
+                    case 0 -> r.nextGaussian();
+                    case 1 -> r.nextBoolean() ? -0.0 : 0.0;
+                    case 4 -> -0.0;
+                    case 2 -> r.nextInt(3) - 1.0; // cancellations to exact zeros
+                    default -> r.nextInt(40) == 0 ? Double.POSITIVE_INFINITY : r.nextGaussian() * 1e30;
+                };
+            }
+            float[] want = new float[9], got = new float[9];
+            boolean finite = true;
+            for (int k = 0; k < 3; k++) {
+                for (int l = 0; l < 3; l++) {
+                    double v = 0;
+                    for (int xi = 0; xi < 4; xi++) {
+                        double row = 0;
+                        for (int nu = 0; nu < 4; nu++) row += m[xi * 4 + nu] * gt[l][nu];
+                        v += gt[k][xi] * row;
+                    }
+                    want[k * 3 + l] = (float) v;
+                    finite &= Double.isFinite(v);
+                }
+            }
+            boolean gotFinite = CpuConvWinogradWeight.outputTransform(m, got, 0);
+            assertEquals(finite, gotFinite, "trial " + trial + ": finite");
+            if (finite) {
+                for (int i = 0; i < 9; i++) {
+                    assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), "trial " + trial + ", dw[" + i + "]");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("specs")
     void forwardAndInputGradientMatchDoubleLoops(Conv2dSpec s) {
