@@ -272,6 +272,168 @@ final class CpuConvWinogradVector {
         b3.sub(d3).intoArray(v, at + 13 * es);
     }
 
+    /** Lane shifts and masks of {@link #transpose16}'s four exchange steps (used where L is 16). */
+    private static final VectorShuffle<Float> UP8 = shift(-8), DOWN8 = shift(8), UP4 = shift(-4), DOWN4 = shift(4);
+    private static final VectorShuffle<Float> UP2 = shift(-2), DOWN2 = shift(2), UP1 = shift(-1), DOWN1 = shift(1);
+    private static final VectorMask<Float> BIT8 = VectorMask.fromLong(SF, 0xFF00L), BIT4 = VectorMask.fromLong(SF, 0xF0F0L);
+    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(SF, 0xCCCCL), BIT1 = VectorMask.fromLong(SF, 0xAAAAL);
+
+    private static VectorShuffle<Float> shift(int s) {
+        return VectorShuffle.fromOp(SF, j -> Math.floorMod(j + s, L));
+    }
+
+    /**
+     * {@link CpuConvWinogradWeight#channelsLast} with 16 x 16 register transposes (L = 16, at least 16 pixels, c a
+     * multiple of 16): 16 pixels of 16 channels are read as one vector per channel and stored as one per pixel, at
+     * {@code xp[dst[p] + ci]} for plane pixel p. The same copy as the scalar loop, which reads one element per
+     * channel's line and ran at ~2 cycles an element.
+     */
+    static void channelsLast(float[] x, int xOff, int c, int hw, float[] xp, int[] dst) {
+        for (int ci = 0; ci < c; ci += 16) {
+            for (int p0 = 0; p0 < hw; p0 += 16) {
+                int p = Math.min(p0, hw - 16); // the last block ends at the plane's end, overlapping the one before
+                transpose16(x, xOff + ci * hw + p, hw, xp, dst, p, ci);
+            }
+        }
+    }
+
+    /**
+     * Rows k < 16 of 16 floats at {@code x[src + k * rs ..]}, transposed: lane j of row k to {@code xp[dst[p + j] +
+     * ci + k]}. Four steps exchange blocks of 8, 4, 2, 1 lanes between row pairs (k, k + b); the 16 rows are locals
+     * (an array of vectors would box them).
+     */
+    private static void transpose16(float[] x, int src, int rs, float[] xp, int[] dst, int p, int ci) {
+        FloatVector r0 = FloatVector.fromArray(SF, x, src + 0 * rs);
+        FloatVector r1 = FloatVector.fromArray(SF, x, src + 1 * rs);
+        FloatVector r2 = FloatVector.fromArray(SF, x, src + 2 * rs);
+        FloatVector r3 = FloatVector.fromArray(SF, x, src + 3 * rs);
+        FloatVector r4 = FloatVector.fromArray(SF, x, src + 4 * rs);
+        FloatVector r5 = FloatVector.fromArray(SF, x, src + 5 * rs);
+        FloatVector r6 = FloatVector.fromArray(SF, x, src + 6 * rs);
+        FloatVector r7 = FloatVector.fromArray(SF, x, src + 7 * rs);
+        FloatVector r8 = FloatVector.fromArray(SF, x, src + 8 * rs);
+        FloatVector r9 = FloatVector.fromArray(SF, x, src + 9 * rs);
+        FloatVector r10 = FloatVector.fromArray(SF, x, src + 10 * rs);
+        FloatVector r11 = FloatVector.fromArray(SF, x, src + 11 * rs);
+        FloatVector r12 = FloatVector.fromArray(SF, x, src + 12 * rs);
+        FloatVector r13 = FloatVector.fromArray(SF, x, src + 13 * rs);
+        FloatVector r14 = FloatVector.fromArray(SF, x, src + 14 * rs);
+        FloatVector r15 = FloatVector.fromArray(SF, x, src + 15 * rs);
+        FloatVector t;
+        t = r0.blend(r8.rearrange(UP8), BIT8);
+        r8 = r0.rearrange(DOWN8).blend(r8, BIT8);
+        r0 = t;
+        t = r1.blend(r9.rearrange(UP8), BIT8);
+        r9 = r1.rearrange(DOWN8).blend(r9, BIT8);
+        r1 = t;
+        t = r2.blend(r10.rearrange(UP8), BIT8);
+        r10 = r2.rearrange(DOWN8).blend(r10, BIT8);
+        r2 = t;
+        t = r3.blend(r11.rearrange(UP8), BIT8);
+        r11 = r3.rearrange(DOWN8).blend(r11, BIT8);
+        r3 = t;
+        t = r4.blend(r12.rearrange(UP8), BIT8);
+        r12 = r4.rearrange(DOWN8).blend(r12, BIT8);
+        r4 = t;
+        t = r5.blend(r13.rearrange(UP8), BIT8);
+        r13 = r5.rearrange(DOWN8).blend(r13, BIT8);
+        r5 = t;
+        t = r6.blend(r14.rearrange(UP8), BIT8);
+        r14 = r6.rearrange(DOWN8).blend(r14, BIT8);
+        r6 = t;
+        t = r7.blend(r15.rearrange(UP8), BIT8);
+        r15 = r7.rearrange(DOWN8).blend(r15, BIT8);
+        r7 = t;
+        t = r0.blend(r4.rearrange(UP4), BIT4);
+        r4 = r0.rearrange(DOWN4).blend(r4, BIT4);
+        r0 = t;
+        t = r1.blend(r5.rearrange(UP4), BIT4);
+        r5 = r1.rearrange(DOWN4).blend(r5, BIT4);
+        r1 = t;
+        t = r2.blend(r6.rearrange(UP4), BIT4);
+        r6 = r2.rearrange(DOWN4).blend(r6, BIT4);
+        r2 = t;
+        t = r3.blend(r7.rearrange(UP4), BIT4);
+        r7 = r3.rearrange(DOWN4).blend(r7, BIT4);
+        r3 = t;
+        t = r8.blend(r12.rearrange(UP4), BIT4);
+        r12 = r8.rearrange(DOWN4).blend(r12, BIT4);
+        r8 = t;
+        t = r9.blend(r13.rearrange(UP4), BIT4);
+        r13 = r9.rearrange(DOWN4).blend(r13, BIT4);
+        r9 = t;
+        t = r10.blend(r14.rearrange(UP4), BIT4);
+        r14 = r10.rearrange(DOWN4).blend(r14, BIT4);
+        r10 = t;
+        t = r11.blend(r15.rearrange(UP4), BIT4);
+        r15 = r11.rearrange(DOWN4).blend(r15, BIT4);
+        r11 = t;
+        t = r0.blend(r2.rearrange(UP2), BIT2);
+        r2 = r0.rearrange(DOWN2).blend(r2, BIT2);
+        r0 = t;
+        t = r1.blend(r3.rearrange(UP2), BIT2);
+        r3 = r1.rearrange(DOWN2).blend(r3, BIT2);
+        r1 = t;
+        t = r4.blend(r6.rearrange(UP2), BIT2);
+        r6 = r4.rearrange(DOWN2).blend(r6, BIT2);
+        r4 = t;
+        t = r5.blend(r7.rearrange(UP2), BIT2);
+        r7 = r5.rearrange(DOWN2).blend(r7, BIT2);
+        r5 = t;
+        t = r8.blend(r10.rearrange(UP2), BIT2);
+        r10 = r8.rearrange(DOWN2).blend(r10, BIT2);
+        r8 = t;
+        t = r9.blend(r11.rearrange(UP2), BIT2);
+        r11 = r9.rearrange(DOWN2).blend(r11, BIT2);
+        r9 = t;
+        t = r12.blend(r14.rearrange(UP2), BIT2);
+        r14 = r12.rearrange(DOWN2).blend(r14, BIT2);
+        r12 = t;
+        t = r13.blend(r15.rearrange(UP2), BIT2);
+        r15 = r13.rearrange(DOWN2).blend(r15, BIT2);
+        r13 = t;
+        t = r0.blend(r1.rearrange(UP1), BIT1);
+        r1 = r0.rearrange(DOWN1).blend(r1, BIT1);
+        r0 = t;
+        t = r2.blend(r3.rearrange(UP1), BIT1);
+        r3 = r2.rearrange(DOWN1).blend(r3, BIT1);
+        r2 = t;
+        t = r4.blend(r5.rearrange(UP1), BIT1);
+        r5 = r4.rearrange(DOWN1).blend(r5, BIT1);
+        r4 = t;
+        t = r6.blend(r7.rearrange(UP1), BIT1);
+        r7 = r6.rearrange(DOWN1).blend(r7, BIT1);
+        r6 = t;
+        t = r8.blend(r9.rearrange(UP1), BIT1);
+        r9 = r8.rearrange(DOWN1).blend(r9, BIT1);
+        r8 = t;
+        t = r10.blend(r11.rearrange(UP1), BIT1);
+        r11 = r10.rearrange(DOWN1).blend(r11, BIT1);
+        r10 = t;
+        t = r12.blend(r13.rearrange(UP1), BIT1);
+        r13 = r12.rearrange(DOWN1).blend(r13, BIT1);
+        r12 = t;
+        t = r14.blend(r15.rearrange(UP1), BIT1);
+        r15 = r14.rearrange(DOWN1).blend(r15, BIT1);
+        r14 = t;
+        r0.intoArray(xp, dst[p + 0] + ci);
+        r1.intoArray(xp, dst[p + 1] + ci);
+        r2.intoArray(xp, dst[p + 2] + ci);
+        r3.intoArray(xp, dst[p + 3] + ci);
+        r4.intoArray(xp, dst[p + 4] + ci);
+        r5.intoArray(xp, dst[p + 5] + ci);
+        r6.intoArray(xp, dst[p + 6] + ci);
+        r7.intoArray(xp, dst[p + 7] + ci);
+        r8.intoArray(xp, dst[p + 8] + ci);
+        r9.intoArray(xp, dst[p + 9] + ci);
+        r10.intoArray(xp, dst[p + 10] + ci);
+        r11.intoArray(xp, dst[p + 11] + ci);
+        r12.intoArray(xp, dst[p + 12] + ci);
+        r13.intoArray(xp, dst[p + 13] + ci);
+        r14.intoArray(xp, dst[p + 14] + ci);
+        r15.intoArray(xp, dst[p + 15] + ci);
+    }
+
     /** {@link CpuConvWinogradWeight#channelTransform} with vectors of L channels. */
     static void channelTransform(float[] xp, CpuConvWinograd.Geo g, int wp, float[] vt, int t0, int tmax, int nb) {
         int c = g.c(), tw = g.tw(), es = c * tmax;

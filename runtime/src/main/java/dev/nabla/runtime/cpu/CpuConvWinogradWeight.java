@@ -57,6 +57,7 @@ final class CpuConvWinogradWeight {
         int groups = (n + WEIGHT_GROUP - 1) / WEIGHT_GROUP;
         int[] offD = new int[cOut];
         for (int co = 0; co < cOut; co++) offD[co] = co * ld;
+        int[] dst = vector ? transposeTargets(gx, wp) : null;
         float[] part = new float[groups * mSize]; // per group: [xi, nu][block of nb input channels][co][nb]
         CpuThreads.parallelFor(groups, 1, (gf, gt) -> {
             float[] xp = scratch(0, (long) gx.hp() * wp * c), vt = scratch(1, 16L * tmax * c);
@@ -67,7 +68,7 @@ final class CpuConvWinogradWeight {
                     int nbImg = Math.min(chunk, end - img0), t = nbImg * tiles;
                     for (int i = 0; i < nbImg; i++) {
                         int img = img0 + i;
-                        channelsLast(x, img * imgIn, gx, wp, xp);
+                        channelsLast(x, img * imgIn, gx, wp, xp, dst);
                         if (vector) CpuConvWinogradVector.channelTransform(xp, gx, wp, vt, i * tiles, tmax, nb);
                         else channelTransform(xp, gx, wp, vt, i * tiles, tmax, nb);
                         for (int co = 0; co < cOut; co++) {
@@ -155,10 +156,26 @@ final class CpuConvWinogradWeight {
     }
 
     /**
-     * One image of x ({@code x[xOff ..]}, [c, h, w]) as zero-padded [hp, wp, c]: pixel (r, col) of the padded plane,
-     * its c channels side by side at {@code xp[(r * wp + col) * c]}.
+     * Where {@link CpuConvWinogradVector#channelsLast}'s transposes store each plane pixel's channels
+     * ({@code xp[dst[iy * w + ix]]}), or null where they do not apply (then the scalar copy runs).
      */
-    static void channelsLast(float[] x, int xOff, CpuConvWinograd.Geo g, int wp, float[] xp) {
+    static int[] transposeTargets(CpuConvWinograd.Geo g, int wp) {
+        int c = g.c(), h = g.h(), w = g.w();
+        if (CpuConvWinogradVector.L != 16 || c % 16 != 0 || h * w < 16) return null;
+        int[] dst = new int[h * w];
+        for (int iy = 0; iy < h; iy++) {
+            for (int ix = 0; ix < w; ix++) dst[iy * w + ix] = ((iy + g.ph()) * wp + g.pw() + ix) * c;
+        }
+        return dst;
+    }
+
+    /**
+     * One image of x ({@code x[xOff ..]}, [c, h, w]) as zero-padded [hp, wp, c]: pixel (r, col) of the padded plane,
+     * its c channels side by side at {@code xp[(r * wp + col) * c]}. With dst ({@link #transposeTargets}) the
+     * pixels are copied by {@link CpuConvWinogradVector#channelsLast}'s transposes, else one element at a time: the
+     * same xp.
+     */
+    static void channelsLast(float[] x, int xOff, CpuConvWinograd.Geo g, int wp, float[] xp, int[] dst) {
         int c = g.c(), h = g.h(), w = g.w(), ph = g.ph(), pw = g.pw();
         Arrays.fill(xp, 0, ph * wp * c, 0f);
         Arrays.fill(xp, (ph + h) * wp * c, g.hp() * wp * c, 0f);
@@ -168,10 +185,14 @@ final class CpuConvWinogradWeight {
             Arrays.fill(xp, row + (pw + w) * c, row + wp * c, 0f);
         }
         int hw = h * w;
+        if (dst != null) {
+            CpuConvWinogradVector.channelsLast(x, xOff, c, hw, xp, dst);
+            return;
+        }
         for (int iy = 0; iy < h; iy++) {
             for (int ix = 0; ix < w; ix++) {
-                int src = xOff + iy * w + ix, dst = ((iy + ph) * wp + pw + ix) * c;
-                for (int ci = 0; ci < c; ci++) xp[dst + ci] = x[src + ci * hw];
+                int src = xOff + iy * w + ix, to = ((iy + ph) * wp + pw + ix) * c;
+                for (int ci = 0; ci < c; ci++) xp[to + ci] = x[src + ci * hw];
             }
         }
     }

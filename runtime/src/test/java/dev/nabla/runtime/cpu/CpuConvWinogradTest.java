@@ -71,6 +71,37 @@ class CpuConvWinogradTest {
     }
 
     /**
+     * The weight gradient's channels-last copy of an image by 16 x 16 transposes against the element-by-element
+     * copy: the CNN's second layer, a plane that is no multiple of 16 pixels (the last block overlaps), padding 0
+     * and 2, 64 channels. A scratch full of NaN first: every element of xp, padding included, is written.
+     */
+    @Test
+    void transposedChannelsLastCopyIsTheElementCopy() {
+        if (!CpuGemm.VECTOR) return;
+        for (int[] d : new int[][]{{32, 14, 14, 1}, {16, 5, 7, 0}, {64, 9, 11, 2}, {48, 4, 4, 1}}) {
+            CpuConvWinograd.Geo g = CpuConvWinograd.Geo.of(d[0], d[1], d[2], d[3], d[3]);
+            int wp = 2 * g.tw() + 2, size = g.hp() * wp * g.c();
+            int[] dst = CpuConvWinogradWeight.transposeTargets(g, wp);
+            if (CpuConvWinogradVector.L != 16) {
+                assertEquals(null, dst, "the transposes need 16 lanes");
+                continue;
+            }
+            assertTrue(dst != null, "transposes apply to " + java.util.Arrays.toString(d));
+            java.util.Random r = new java.util.Random(d[0] + d[1]);
+            float[] x = new float[3 * d[0] * d[1] * d[2]];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+            float[] want = new float[size], got = new float[size];
+            java.util.Arrays.fill(want, Float.NaN);
+            java.util.Arrays.fill(got, Float.NaN);
+            int xOff = 2 * d[0] * d[1] * d[2];
+            CpuConvWinogradWeight.channelsLast(x, xOff, g, wp, want, null);
+            CpuConvWinogradWeight.channelsLast(x, xOff, g, wp, got, dst);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, java.util.Arrays.toString(d));
+            for (float v : got) assertFalse(Float.isNaN(v), "every element written");
+        }
+    }
+
+    /**
      * The weight gradient's G^T M G against the matrix loop (G^T of F(3, 2), zeros included), bit for bit: random M,
      * M with signed zeros (the loop's sums start from +0), and a non-finite M, which both report.
      */
