@@ -10,4 +10,12 @@ public interface ConvKernels {
 
     /** dw from x and dy. */
     Buffer conv2dBackwardWeight(Buffer x, Buffer dy, Conv2dSpec spec);
+
+    /**
+     * dw from x and dy, and the bias gradient (dy summed over n, h and w, [cOut]) where the backend computes it in
+     * the same pass over dy: {dw, db}, db null where it does not (the caller then reduces dy itself).
+     */
+    default Buffer[] conv2dBackwardWeightAndBias(Buffer x, Buffer dy, Conv2dSpec spec) {
+        return new Buffer[]{conv2dBackwardWeight(x, dy, spec), null};
+    }
 }

@@ -141,6 +141,25 @@ final class CpuConv implements ConvKernels {
         return backwardWeight(x, dy, s, Plan.of(s));
     }
 
+    /**
+     * float32 convs whose weight gradient takes the implicit conv's "lanes" pass sum dy for the bias while that
+     * pass streams dy into cache (it read one element per line for that); the others reduce dy on their own.
+     */
+    @Override
+    public Buffer[] conv2dBackwardWeightAndBias(Buffer xb, Buffer dyb, Conv2dSpec s) {
+        CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
+        check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
+                dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
+        if (x.dtype == DType.FLOAT32 && !CpuConvWinogradWeight.applies(s) && CpuConvImplicit.appliesForward(s)
+                && CpuConvImplicit.lanesWeight(s) && CpuReduceVector.USABLE) {
+            CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
+            CpuBuffer db = CpuBackend.allocUninitialized(x.dtype, s.cOut());
+            CpuConvImplicit.weightLanes(x.f, dy.f, dw.f, db.f, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
+            return new Buffer[]{dw, db};
+        }
+        return new Buffer[]{conv2dBackwardWeight(xb, dyb, s), null};
+    }
+
     // ---------------------------------------------------------------- passes with an explicit plan (tests)
 
     static CpuBuffer forward(CpuBuffer x, CpuBuffer w, CpuBuffer bias, Conv2dSpec s, Plan d) {

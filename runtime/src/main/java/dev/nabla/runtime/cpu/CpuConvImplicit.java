@@ -171,7 +171,7 @@ final class CpuConvImplicit {
     }
 
     static void backwardWeight(float[] x, float[] dy, float[] dw, Conv2dSpec s) {
-        if (lanesWeight(s)) weightLanes(x, dy, dw, s.n(), s.cOut(), Sources.forward(s));
+        if (lanesWeight(s)) weightLanes(x, dy, dw, null, s.n(), s.cOut(), Sources.forward(s));
         else weightRows(x, dy, dw, s.n(), s.cOut(), Sources.forward(s), CpuGemm.VECTOR);
     }
 
@@ -363,9 +363,11 @@ final class CpuConvImplicit {
     /**
      * The "lanes" weight gradient (vector only; see the class comment): each thread owns a range of output
      * channels, builds every image's sources and keeps {@code lanes()} float partial sums per dW element, added
-     * into double every {@link #LANES_BLOCK} images and summed lane by lane at the end.
+     * into double every {@link #LANES_BLOCK} images and summed lane by lane at the end. With db, the pass that
+     * streams an image's dy rows into cache sums them too: {@code db[co]} is the sum over images, in image order,
+     * of each row's {@link CpuReduceVector#sumRow}, in double.
      */
-    static void weightLanes(float[] x, float[] dy, float[] dw, int n, int cOut, Sources g) {
+    static void weightLanes(float[] x, float[] dy, float[] dw, float[] db, int n, int cOut, Sources g) {
         int l = CpuConvImplicitVector.L, imgIn = g.c() * g.h() * g.w(), units = ceilDiv(cOut, 4), p = g.p();
         // Rows of the column matrix padded to a multiple of 4 with a row of zeros past the sources (their sums are
         // dropped), so that every tile is 4 x 4: one kernel for C2 to compile, and the pass is memory-bound anyway.
@@ -377,14 +379,18 @@ final class CpuConvImplicit {
             float[] s = scratch(0, g.size() + (long) p);
             Arrays.fill(s, g.size(), g.size() + p, 0f);
             float[] acc = new float[(c1 - c0) * ks];
-            double[] tot = new double[acc.length];
+            double[] tot = new double[acc.length], bias = new double[c1 - c0], lanes = new double[l];
             float touched = 0;
             for (int img = 0; img < n; img++) {
                 g.build(x, img * imgIn, s, 0);
                 int dBase = img * cOut * p;
                 // The tiles read four channels' rows at a time, three times over: stream the image's rows of
                 // this range into cache in one pass first (from memory, interleaved rows ran ~2x slower).
-                touched += touch(dy, dBase + c0 * p, (c1 - c0) * p);
+                if (db == null) {
+                    touched += touch(dy, dBase + c0 * p, (c1 - c0) * p);
+                } else { // the same pass, summing each row for the bias
+                    for (int co = c0; co < c1; co++) bias[co - c0] += CpuReduceVector.sumRow(dy, dBase + co * p, p, lanes);
+                }
                 for (int q0 = 0; q0 < p; q0 += LANES_CHUNK) {
                     int len = Math.min(LANES_CHUNK, p - q0);
                     for (int kk = 0; kk < k; kk += 4) {
@@ -409,6 +415,7 @@ final class CpuConvImplicit {
                 }
             }
             sink = touched;
+            if (db != null) for (int co = c0; co < c1; co++) db[co] = (float) bias[co - c0];
             for (int co = c0; co < c1; co++) {
                 for (int kk = 0; kk < g.k(); kk++) {
                     int a = ((co - c0) * k + kk) * l;

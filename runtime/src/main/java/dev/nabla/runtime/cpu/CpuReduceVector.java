@@ -56,6 +56,26 @@ final class CpuReduceVector {
     }
 
     /**
+     * The sum of x[from, from + n) in double: two accumulators of double lanes take the low and high halves of each
+     * vector step, their lanes added in order (low and high pairwise, through lanes, at least L / 2 long), then
+     * the tail element by element.
+     */
+    static double sumRow(float[] x, int from, int n, double[] lanes) {
+        int h = L / 2, i = from, end = from + n - n % L;
+        DoubleVector a0 = DoubleVector.zero(SD), a1 = a0;
+        for (; i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(SF, x, i);
+            a0 = a0.add((DoubleVector) v.convertShape(VectorOperators.F2D, SD, 0));
+            a1 = a1.add((DoubleVector) v.convertShape(VectorOperators.F2D, SD, 1));
+        }
+        a0.add(a1).intoArray(lanes, 0);
+        double s = 0;
+        for (int l = 0; l < h; l++) s += lanes[l];
+        for (; i < from + n; i++) s += x[i];
+        return s;
+    }
+
+    /**
      * acc[j - j0] += the sum over rows [0, rows) of x[r * inner + j], for j in [j0, j1): the column sums of a
      * float32 [rows, inner] array (a linear layer's bias gradient). Strips of four float vectors of columns keep
      * their eight double accumulators in registers down all the rows, so each column is still summed in row

@@ -6,6 +6,7 @@ import dev.nabla.runtime.Shape;
 import dev.nabla.runtime.ShapeMismatchException;
 import dev.nabla.runtime.Tensor;
 import dev.nabla.runtime.backend.Backend;
+import dev.nabla.runtime.backend.Buffer;
 import dev.nabla.runtime.backend.Conv2dSpec;
 import dev.nabla.runtime.backend.ReduceOp;
 import dev.nabla.runtime.ops.Checks;
@@ -97,6 +98,10 @@ public final class ConvOps {
         Tensor[] inputs = bias == null ? new Tensor[]{x, weight} : new Tensor[]{x, weight, bias};
         return Autograd.record(y, OP, inputs, g -> {
             Tensor gx = x.requiresGrad() ? backwardInput(g, weight, spec) : null;
+            if (bias != null && bias.requiresGrad() && weight.requiresGrad() && !Autograd.isGradEnabled()) {
+                Tensor[] wb = weightAndBiasGrad(x, g, spec);
+                return new Tensor[]{gx, wb[0], wb[1]};
+            }
             Tensor gw = weight.requiresGrad() ? backwardWeight(x, g, spec) : null;
             if (bias == null) return new Tensor[]{gx, gw};
             return new Tensor[]{gx, gw, bias.requiresGrad() ? biasGrad(g, spec) : null};
@@ -121,6 +126,18 @@ public final class ConvOps {
         return Autograd.record(dw, "conv2d_backward_weight", new Tensor[]{x, dy}, gg -> new Tensor[]{
                 x.requiresGrad() ? backwardInput(dy, gg, spec) : null,
                 dy.requiresGrad() ? forward(x, gg, null, spec) : null});
+    }
+
+    /**
+     * dw and dBias of a backward that builds no graph: one backend call, which may sum dy for the bias in its pass
+     * over dy (else the bias takes its own reduction).
+     */
+    private static Tensor[] weightAndBiasGrad(Tensor x, Tensor g, Conv2dSpec spec) {
+        Backend be = x.backend();
+        Buffer[] wb = be.conv().conv2dBackwardWeightAndBias(x.buffer(), g.buffer(), spec);
+        Tensor gw = Tensor.wrap(be, wb[0], Shape.of(spec.cOut(), spec.cIn() / spec.groups(), spec.kh(), spec.kw()));
+        Tensor gb = wb[1] != null ? Tensor.wrap(be, wb[1], Shape.of(spec.cOut())) : biasGrad(g, spec);
+        return new Tensor[]{gw, gb};
     }
 
     /** dBias = sum of g over (n, h, w): one backend reduction, or a differentiable sum when building a graph. */

@@ -83,10 +83,38 @@ class CpuConvImplicitTest {
         Data d = new Data(s, 13);
         Ref ref = Ref.of(s, d);
         float[] lanes = new float[d.w.f.length], again = new float[lanes.length];
-        CpuConvImplicit.weightLanes(d.x.f, d.dy.f, lanes, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
-        CpuConvImplicit.weightLanes(d.x.f, d.dy.f, again, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
+        CpuConvImplicit.weightLanes(d.x.f, d.dy.f, lanes, null, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
+        CpuConvImplicit.weightLanes(d.x.f, d.dy.f, again, null, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
         assertClose(ref.dw, ref.dwAbs, lanes, "lanes");
         assertBits(lanes, again, "repeatable bits");
+    }
+
+    /**
+     * The lanes pass summing dy for the bias on the way (the backend's fused weight-and-bias gradient): the same dw
+     * bits as without, and db the sum of each channel's dy over images and pixels (double loop, float tolerance).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("specs")
+    void laneWiseWeightGradientSumsTheBiasGradientOnTheWay(Conv2dSpec s) {
+        int p = s.outH() * s.outW();
+        if (!CpuGemm.VECTOR || !CpuReduceVector.USABLE || p % CpuConvImplicitVector.L != 0) return;
+        Data d = new Data(s, 14);
+        float[] plain = new float[d.w.f.length], fused = new float[plain.length], db = new float[s.cOut()];
+        java.util.Arrays.fill(db, Float.NaN);
+        CpuConvImplicit.weightLanes(d.x.f, d.dy.f, plain, null, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
+        CpuConvImplicit.weightLanes(d.x.f, d.dy.f, fused, db, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
+        assertBits(plain, fused, "dw with and without the bias sum");
+        for (int co = 0; co < s.cOut(); co++) {
+            double want = 0, abs = 0;
+            for (int img = 0; img < s.n(); img++) {
+                for (int q = 0; q < p; q++) {
+                    double v = d.dy.f[(img * s.cOut() + co) * p + q];
+                    want += v;
+                    abs += Math.abs(v);
+                }
+            }
+            assertEquals(want, db[co], 1e-6 * abs + 1e-7, "db[" + co + "]");
+        }
     }
 
     @Test

@@ -93,6 +93,35 @@ class ConvContractTest {
         assertClose(f.get("grad_weight").values(), c.w().grad(), atol(dtype), rtol(dtype), name + " grad_weight");
     }
 
+    /**
+     * Weight and bias gradients asked for together (the backend may sum dy for the bias in the weight pass, as the
+     * CPU's lanes pass of a small-reduction float32 conv does) against each asked for alone: the same dw bits, and
+     * db the plain reduction's within float rounding. Shapes of the CNN's first layer, batch 3, and 5 channels.
+     */
+    @org.junit.jupiter.api.Test
+    void weightAndBiasGradientsTogetherMatchEachAlone() {
+        for (int cOut : new int[]{32, 5}) {
+            Tensor x = Tensor.randn(Shape.of(3, 1, 28, 28), 41);
+            Tensor g = Tensor.randn(Shape.of(3, cOut, 28, 28), 42);
+            Tensor w = Tensor.randn(Shape.of(cOut, 1, 3, 3), 43), b = Tensor.randn(Shape.of(cOut), 44);
+            int[] one = {1, 1};
+            w.requiresGrad(true);
+            b.requiresGrad(true);
+            ConvOps.conv2d(x, w, b, one, one, one, 1).backward(g);
+            float[] dwBoth = w.grad().toFloatArray(), dbBoth = b.grad().toFloatArray();
+            w.zeroGrad();
+            b.requiresGrad(false);
+            ConvOps.conv2d(x, w, b, one, one, one, 1).backward(g);
+            float[] dwAlone = w.grad().toFloatArray();
+            w.requiresGrad(false);
+            b.requiresGrad(true);
+            b.zeroGrad();
+            ConvOps.conv2d(x, w, b, one, one, one, 1).backward(g);
+            assertArrayEquals(dwAlone, dwBoth, "dw, " + cOut + " channels");
+            assertClose(b.grad().toDoubleArray(), Tensor.of(dbBoth, cOut), 1e-4, 1e-5, "db, " + cOut + " channels");
+        }
+    }
+
     @ParameterizedTest(name = "{2} {1} on {0}")
     @MethodSource("devicesDtypesFixtures")
     void biasGradientMatchesPyTorch(Device device, DType dtype, String name) {
