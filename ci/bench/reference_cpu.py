@@ -29,7 +29,7 @@ def parse():
     p.add_argument("--rows", default=",".join(ROWS))
     p.add_argument("--threads", default="1,2")
     p.add_argument("--train-threads", default=None)
-    p.add_argument("--warmup", type=int, default=40)  # steady state: the JVM side needs ~10-30 iterations to compile its kernels
+    p.add_argument("--warmup", type=int, default=300)  # the conv rows' steady state: the JVM side's conv1 needs ~250 calls
     p.add_argument("--repeats", type=int, default=15)
     p.add_argument("--warmup-batches", type=int, default=10)
     p.add_argument("--mlp-batches", type=int, default=469)

@@ -38,11 +38,12 @@ import java.util.Set;
  * the reference's.
  *
  * <p>Op rows (conv, the Transformer step) measure the steady state, as a training run of hundreds of steps
- * sees it: both sides warm up 40 iterations by default ({@code --warmup}) and take the median of 15
+ * sees it: both sides warm up 300 iterations by default ({@code --warmup}) and take the median of 15
  * ({@code --repeats}), because C2 compiles the Vector-API kernels only after ~10-30 calls and runs them boxed,
  * several times slower, until then (conv2, timed call by call on an AVX-512 Xeon: 36-104 ms for the first 18
  * after the first, 19-23 ms from the 20th on; with 20 warm-up calls and 7 repeats its row read 15-34 ms from
- * one run to the next). The
+ * one run to the next), and conv1 keeps speeding up long after that (2-vCPU Zen 5, means of 20 calls: 3.9-6.2 ms
+ * for calls 21-40, 2.4-3.1 for 41-60, 1.3-1.6 from about the 250th; 40 warm-up calls read 2.3-3.6 ms). The
  * Transformer step has its own counts ({@code --transformer-warmup 60}, {@code --transformer-repeats 21}): its
  * ~300 ops per step reach their compiled steady state only after ~50 steps (measured step by step: 110-170 ms
  * for the first 50, then 80-90 ms), and a step is short enough for a median of 21.
@@ -125,7 +126,7 @@ public final class BenchMain {
         int t = CpuThreads.threads();
         boolean gemmHere = Arrays.stream(threads).anyMatch(x -> x == t);
         boolean trainHere = Arrays.stream(trainThreads).anyMatch(x -> x == t);
-        int warmup = Integer.parseInt(o.getOrDefault("warmup", "40"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "300"));
         int repeats = Integer.parseInt(o.getOrDefault("repeats", "15"));
         List<Result> out = new ArrayList<>();
         if (rows.contains("gemm") && gemmHere) out.addAll(log(GemmBench.run(t, 3)));
@@ -227,7 +228,7 @@ public final class BenchMain {
     static String usage() {
         return """
                 usage: BenchMain [--rows gemm,conv,mlp,cnn,transformer] [--threads 1,2] [--train-threads 2]
-                                 [--warmup 40] [--repeats 15] [--warmup-batches 10] [--mlp-batches 469] [--cnn-batches 60]
+                                 [--warmup 300] [--repeats 15] [--warmup-batches 10] [--mlp-batches 469] [--cnn-batches 60]
                                  [--epoch-repeats 3] [--transformer-warmup 60] [--transformer-repeats 21] [--data DIR] [--json out.json] [--reference ref.json]
                                  [--markdown table.md] [--commit SHA] [--report results.json]
                 (--report: no runs, the table of a results file, joined with --reference; --child [--serve]: this JVM's
