@@ -170,6 +170,7 @@ final class CpuConvWinograd {
         int chunks = (n + chunk - 1) / chunk, imgIn = c * g.h() * g.w(), imgOut = cOut * g.oh() * g.ow();
         CpuThreads.parallelFor(chunks, 1, (from, to) -> {
             float[] v = scratch(0, 16L * c * ld), m = scratch(1, 16L * MR * ld), eo = scratch(2, 2L * g.hp() * g.es());
+            float[] tmp = new float[4 * CpuConvImplicit.lanes()];
             for (int ch = from; ch < to; ch++) {
                 int img0 = ch * chunk, nb = Math.min(chunk, n - img0), t = nb * tiles;
                 if (!finite(src, img0 * imgIn, (img0 + nb) * imgIn, vector)) {
@@ -201,7 +202,7 @@ final class CpuConvWinograd {
                             int co = co8 + j;
                             float b = bias == null ? 0f : bias[co];
                             int yOff = (img0 + i) * imgOut + co * g.oh() * g.ow();
-                            if (vector) CpuConvWinogradVector.outputTransform(m, j * ld + i * tiles, MR * ld, g, b, y, yOff);
+                            if (vector) CpuConvWinogradVector.outputTransform(m, j * ld + i * tiles, MR * ld, g, b, y, yOff, tmp);
                             else outputTransform(m, j * ld + i * tiles, MR * ld, g, b, y, yOff);
                         }
                     }

@@ -626,12 +626,14 @@ final class CpuConvWinogradVector {
 
     /**
      * The 2x2 outputs {@code A^T M A + b} of one image's tiles of one channel into its [oh, ow] plane at yOff
-     * (see the scalar twin). A row's even and odd outputs are interleaved by shuffles, L columns per vector.
+     * (see the scalar twin). A row's even and odd outputs are interleaved by shuffles, L columns per vector; those
+     * that do not fit the plane go through tmp (at least 4L floats, the caller's: this runs once per image and
+     * channel, and allocating it here was the conv's largest allocation site).
      */
-    static void outputTransform(float[] m, int mOff, int es, CpuConvWinograd.Geo g, float b, float[] y, int yOff) {
+    static void outputTransform(float[] m, int mOff, int es, CpuConvWinograd.Geo g, float b, float[] y, int yOff,
+                                float[] tmp) {
         int tw = g.tw(), oh = g.oh(), ow = g.ow();
         boolean single = tw <= L;
-        float[] tmp = new float[4 * L];
         for (int ty = 0; ty < g.th(); ty++) {
             for (int tx = 0; tx >= 0; tx = next(tx, tw)) {
                 int oy = 2 * ty, col = 2 * tx;
