@@ -128,17 +128,7 @@ final class CpuConv implements ConvKernels {
 
     @Override
     public Buffer conv2dBackwardWeight(Buffer xb, Buffer dyb, Conv2dSpec s) {
-        CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
-        check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
-                dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
-        if (x.dtype == DType.FLOAT32 && (CpuConvWinogradWeight.applies(s) || CpuConvImplicit.appliesForward(s))) {
-            CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
-            if (CpuConvWinogradWeight.applies(s)) CpuConvWinogradWeight.backward(x.f, dy.f, dw.f, s);
-            else CpuConvImplicit.backwardWeight(x.f, dy.f, dw.f, s);
-            return dw;
-        }
-        if (CpuConvDirect.applies(s)) return CpuConvDirect.backwardWeight(x, dy, s);
-        return backwardWeight(x, dy, s, Plan.of(s));
+        return weightAndBias(xb, dyb, s, false)[0];
     }
 
     /**
@@ -147,17 +137,28 @@ final class CpuConv implements ConvKernels {
      */
     @Override
     public Buffer[] conv2dBackwardWeightAndBias(Buffer xb, Buffer dyb, Conv2dSpec s) {
+        return weightAndBias(xb, dyb, s, true);
+    }
+
+    /** {dw, db} of both backward-weight entry points: db only where bias is asked for and the lanes pass runs. */
+    private static Buffer[] weightAndBias(Buffer xb, Buffer dyb, Conv2dSpec s, boolean bias) {
         CpuBuffer x = CpuBuffer.of(xb, "conv2d_backward_weight"), dy = CpuBuffer.of(dyb, "conv2d_backward_weight");
         check("conv2d_backward_weight", s, x, (long) s.n() * s.cIn() * s.h() * s.w(),
                 dy, (long) s.n() * s.cOut() * s.outH() * s.outW());
-        if (x.dtype == DType.FLOAT32 && !CpuConvWinogradWeight.applies(s) && CpuConvImplicit.appliesForward(s)
-                && CpuConvImplicit.lanesWeight(s) && CpuReduceVector.USABLE) {
-            CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw());
-            CpuBuffer db = CpuBackend.allocUninitialized(x.dtype, s.cOut());
-            CpuConvImplicit.weightLanes(x.f, dy.f, dw.f, db.f, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
+        if (x.dtype == DType.FLOAT32 && (CpuConvWinogradWeight.applies(s) || CpuConvImplicit.appliesForward(s))) {
+            CpuBuffer dw = CpuBackend.allocUninitialized(x.dtype, (long) s.cOut() * s.cIn() * s.kh() * s.kw()), db = null;
+            if (CpuConvWinogradWeight.applies(s)) {
+                CpuConvWinogradWeight.backward(x.f, dy.f, dw.f, s);
+            } else if (bias && CpuConvImplicit.lanesWeight(s) && CpuReduceVector.USABLE) {
+                db = CpuBackend.allocUninitialized(x.dtype, s.cOut());
+                CpuConvImplicit.weightLanes(x.f, dy.f, dw.f, db.f, s.n(), s.cOut(), CpuConvImplicit.Sources.forward(s));
+            } else {
+                CpuConvImplicit.backwardWeight(x.f, dy.f, dw.f, s);
+            }
             return new Buffer[]{dw, db};
         }
-        return new Buffer[]{conv2dBackwardWeight(xb, dyb, s), null};
+        if (CpuConvDirect.applies(s)) return new Buffer[]{CpuConvDirect.backwardWeight(x, dy, s), null};
+        return new Buffer[]{backwardWeight(x, dy, s, Plan.of(s)), null};
     }
 
     // ---------------------------------------------------------------- passes with an explicit plan (tests)
