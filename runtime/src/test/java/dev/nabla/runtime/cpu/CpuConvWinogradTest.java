@@ -19,7 +19,7 @@ class CpuConvWinogradTest {
     /**
      * n, cIn, h, w, cOut, 3, 3, 1, 1, pad, 1, 1: the CNN's second layer (a batch that is no multiple of the chunk),
      * odd output sizes (half tiles), no padding and padding 2, rows of more than one vector of tiles (ending on an
-     * odd column), channel counts at the limits, tile rows that fit two vectors but not one.
+     * odd column), channel counts at the limits, tile rows that fit two vectors but not one, narrow planes.
      */
     static Stream<Conv2dSpec> specs() {
         return Stream.of(
@@ -32,7 +32,11 @@ class CpuConvWinogradTest {
                 new Conv2dSpec(1, 24, 30, 9, 16, 3, 3, 1, 1, 1, 2, 1, 1, 1),
                 // tile rows of 10 (plus one): two 16-float vectors' split on AVX-512, element by element on AVX2
                 // (where the 14 x 14 planes above take the two-vector split)
-                new Conv2dSpec(2, 16, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1));
+                new Conv2dSpec(2, 16, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+                // narrow planes, whose output transform takes two tile rows a vector (2 tw <= 16): rows of 3 and
+                // 7 outputs, so each row's vector store spills over several rows after it
+                new Conv2dSpec(2, 16, 32, 3, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+                new Conv2dSpec(3, 16, 20, 7, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1));
     }
 
     /**
