@@ -666,89 +666,16 @@ final class CpuConvWinogradVector {
     /**
      * One vector of tiles: M element k at {@code m[at + k * es]}; output rows at y[o] and (two) y[o + ow], the
      * second half of the tiles (hi) L columns further. An output vector whose bit in whole is set is stored
-     * there, else at its slot of tmp. Each output row in a method of its own (see {@link #inputTiles}), and no
-     * vector is live across a call (which would box it).
+     * there, else at its slot of tmp.
      */
     private static void outputTiles(float[] m, int at, int es, float b, float[] y, int o, int ow, boolean two, boolean hi,
                                     int whole, float[] tmp) {
-        outputRow0(m, at, es, b, y, o, hi, (whole & 1) != 0, (whole & 4) != 0, tmp, 0);
-        if (two) outputRow1(m, at, es, b, y, o + ow, hi, (whole & 2) != 0, (whole & 8) != 0, tmp, L);
-    }
-
-    /**
-     * The first output row of the tiles (rows 0-2 of M): the vector of its first L columns to y[o] when lo, else
-     * to {@code tmp[t]}; (hi) that of the next L to y[o + L] when up, else to {@code tmp[t + 2L]}.
-     */
-    private static void outputRow0(float[] m, int at, int es, float b, float[] y, int o, boolean hi, boolean lo,
-                                   boolean up, float[] tmp, int t) {
-        FloatVector s0, s1, s2, s3;
-        {
-            int a = at;
-            FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
-            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
-            s0 = m0.add(m1).add(m2);
-        }
-        {
-            int a = at + es;
-            FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
-            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
-            s1 = m0.add(m1).add(m2);
-        }
-        {
-            int a = at + 2 * es;
-            FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
-            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
-            s2 = m0.add(m1).add(m2);
-        }
-        {
-            int a = at + 3 * es;
-            FloatVector m0 = FloatVector.fromArray(SF, m, a), m1 = FloatVector.fromArray(SF, m, a + 4 * es);
-            FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
-            s3 = m0.add(m1).add(m2);
-        }
-        FloatVector y0 = s0.add(s1).add(s2).add(b), y1 = s1.sub(s2).sub(s3).add(b);
-        FloatVector z = y0.rearrange(SPREAD_LO).blend(y1.rearrange(SPREAD_LO), ODD);
-        if (lo) z.intoArray(y, o); else z.intoArray(tmp, t);
-        if (hi) {
-            z = y0.rearrange(SPREAD_HI).blend(y1.rearrange(SPREAD_HI), ODD);
-            if (up) z.intoArray(y, o + L); else z.intoArray(tmp, t + 2 * L);
-        }
-    }
-
-    /** The second output row of the tiles (rows 1-3 of M), as {@link #outputRow0}. */
-    private static void outputRow1(float[] m, int at, int es, float b, float[] y, int o, boolean hi, boolean lo,
-                                   boolean up, float[] tmp, int t) {
-        FloatVector s0, s1, s2, s3;
-        {
-            int a = at;
-            FloatVector m1 = FloatVector.fromArray(SF, m, a + 4 * es), m2 = FloatVector.fromArray(SF, m, a + 8 * es);
-            FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
-            s0 = m1.sub(m2).sub(m3);
-        }
-        {
-            int a = at + es;
-            FloatVector m1 = FloatVector.fromArray(SF, m, a + 4 * es), m2 = FloatVector.fromArray(SF, m, a + 8 * es);
-            FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
-            s1 = m1.sub(m2).sub(m3);
-        }
-        {
-            int a = at + 2 * es;
-            FloatVector m1 = FloatVector.fromArray(SF, m, a + 4 * es), m2 = FloatVector.fromArray(SF, m, a + 8 * es);
-            FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
-            s2 = m1.sub(m2).sub(m3);
-        }
-        {
-            int a = at + 3 * es;
-            FloatVector m1 = FloatVector.fromArray(SF, m, a + 4 * es), m2 = FloatVector.fromArray(SF, m, a + 8 * es);
-            FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
-            s3 = m1.sub(m2).sub(m3);
-        }
-        FloatVector y0 = s0.add(s1).add(s2).add(b), y1 = s1.sub(s2).sub(s3).add(b);
-        FloatVector z = y0.rearrange(SPREAD_LO).blend(y1.rearrange(SPREAD_LO), ODD);
-        if (lo) z.intoArray(y, o); else z.intoArray(tmp, t);
-        if (hi) {
-            z = y0.rearrange(SPREAD_HI).blend(y1.rearrange(SPREAD_HI), ODD);
-            if (up) z.intoArray(y, o + L); else z.intoArray(tmp, t + 2 * L);
+        boolean lo0 = (whole & 1) != 0, up0 = (whole & 4) != 0, lo1 = (whole & 2) != 0, up1 = (whole & 8) != 0;
+        VectorShuffle<Float> second = hi ? SPREAD_HI : null;
+        outputRow0(m, at, es, b, lo0 ? y : tmp, lo0 ? o : 0, second, up0 ? y : tmp, up0 ? o + L : 2 * L, null, 0);
+        if (two) {
+            outputRow1(m, at, es, b, lo1 ? y : tmp, lo1 ? o + ow : L, second, up1 ? y : tmp, up1 ? o + ow + L : 3 * L,
+                    null, 0);
         }
     }
 
@@ -772,14 +699,20 @@ final class CpuConvWinogradVector {
      */
     private static void outputPair(float[] m, int at, int es, float b, float[] y, int o, int ow,
                                    VectorShuffle<Float> next, float[] tmp) {
-        outputRow0(m, at, es, b, y, o, next, tmp);
-        outputRow1(m, at, es, b, y, o + ow, 2 * ow, next, tmp, ow);
+        outputRow0(m, at, es, b, y, o, next, tmp, 0, null, 0);
+        outputRow1(m, at, es, b, y, o + ow, next, y, o + 3 * ow, tmp, ow);
         FloatVector.fromArray(SF, tmp, 0).intoArray(y, o + 2 * ow);
     }
 
-    /** The pair's output rows 0 (to y[o]) and 2 (to tmp[0]); the arithmetic of the other {@code outputRow0}. */
-    private static void outputRow0(float[] m, int at, int es, float b, float[] y, int o, VectorShuffle<Float> next,
-                                   float[] tmp) {
+    /**
+     * The first output row of a vector of tiles (rows 0-2 of M, element k at {@code m[at + k * es]}): the
+     * interleave of its first L/2 tiles' outputs to y1[o1]; where second is not null, that of the tiles from
+     * second's first lane on (the vector's second half, or a plane's next tile row) to y2[o2], and also to y3[o3]
+     * where y3 is not null. Each output row in a method of its own (see {@link #inputTiles}), and no vector is
+     * live across a call (which would box it).
+     */
+    private static void outputRow0(float[] m, int at, int es, float b, float[] y1, int o1, VectorShuffle<Float> second,
+                                   float[] y2, int o2, float[] y3, int o3) {
         FloatVector s0, s1, s2, s3;
         {
             int a = at;
@@ -805,17 +738,18 @@ final class CpuConvWinogradVector {
             FloatVector m2 = FloatVector.fromArray(SF, m, a + 8 * es);
             s3 = m0.add(m1).add(m2);
         }
-        FloatVector y0 = s0.add(s1).add(s2).add(b), y1 = s1.sub(s2).sub(s3).add(b);
-        y0.rearrange(SPREAD_LO).blend(y1.rearrange(SPREAD_LO), ODD).intoArray(y, o);
-        y0.rearrange(next).blend(y1.rearrange(next), ODD).intoArray(tmp, 0);
+        FloatVector r0 = s0.add(s1).add(s2).add(b), r1 = s1.sub(s2).sub(s3).add(b);
+        r0.rearrange(SPREAD_LO).blend(r1.rearrange(SPREAD_LO), ODD).intoArray(y1, o1);
+        if (second != null) {
+            FloatVector z = r0.rearrange(second).blend(r1.rearrange(second), ODD);
+            z.intoArray(y2, o2);
+            if (y3 != null) z.intoArray(y3, o3);
+        }
     }
 
-    /**
-     * The pair's output rows 1 (to y[o]) and 3 (to y[o + d] and tmp[t]); the arithmetic of the other
-     * {@code outputRow1}.
-     */
-    private static void outputRow1(float[] m, int at, int es, float b, float[] y, int o, int d,
-                                   VectorShuffle<Float> next, float[] tmp, int t) {
+    /** The second output row of a vector of tiles (rows 1-3 of M), as {@link #outputRow0}. */
+    private static void outputRow1(float[] m, int at, int es, float b, float[] y1, int o1, VectorShuffle<Float> second,
+                                   float[] y2, int o2, float[] y3, int o3) {
         FloatVector s0, s1, s2, s3;
         {
             int a = at;
@@ -841,11 +775,13 @@ final class CpuConvWinogradVector {
             FloatVector m3 = FloatVector.fromArray(SF, m, a + 12 * es);
             s3 = m1.sub(m2).sub(m3);
         }
-        FloatVector y0 = s0.add(s1).add(s2).add(b), y1 = s1.sub(s2).sub(s3).add(b);
-        y0.rearrange(SPREAD_LO).blend(y1.rearrange(SPREAD_LO), ODD).intoArray(y, o);
-        FloatVector z = y0.rearrange(next).blend(y1.rearrange(next), ODD);
-        z.intoArray(y, o + d);
-        z.intoArray(tmp, t);
+        FloatVector r0 = s0.add(s1).add(s2).add(b), r1 = s1.sub(s2).sub(s3).add(b);
+        r0.rearrange(SPREAD_LO).blend(r1.rearrange(SPREAD_LO), ODD).intoArray(y1, o1);
+        if (second != null) {
+            FloatVector z = r0.rearrange(second).blend(r1.rearrange(second), ODD);
+            z.intoArray(y2, o2);
+            if (y3 != null) z.intoArray(y3, o3);
+        }
     }
 
     /**
