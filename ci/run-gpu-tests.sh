@@ -51,8 +51,11 @@ fi
 source_tree_tests='.*PtxSourceDriftTest'
 
 # JCuda unpacks its native libraries into java.io.tmpdir: keep them in $outdir/tmp to report what loaded
-# --add-modules: as in the surefire argLine, so the CPU GEMM tests cover the Vector API path
-"$java" -Xmx4g --add-modules jdk.incubator.vector -Dnabla.backend="$mode" -Djava.io.tmpdir="$outdir/tmp" \
+# The JVM options of the surefire runs (the root pom's argLine, and surefire's default -ea): the Vector API
+# module, so the CPU GEMM tests cover its path; NaN-poisoned uninitialised CPU outputs; assertions on, which the
+# tests assume (e.g. a closed tensor's message names its allocation site, recorded by default only under -ea)
+"$java" -ea -Xmx4g --add-modules jdk.incubator.vector -Dnabla.cpu.poison=true -Dnabla.backend="$mode" \
+    -Djava.io.tmpdir="$outdir/tmp" \
     -jar "$here/junit-platform-console-standalone.jar" execute \
     --class-path "$cp_list" --scan-class-path "$roots" \
     --reports-dir "$outdir/junit" --details=tree --disable-banner --disable-ansi-colors --fail-if-no-tests \
